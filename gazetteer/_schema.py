@@ -47,6 +47,7 @@ CREATE TABLE geometries (
     wkb      BLOB NOT NULL,
     source   TEXT NOT NULL
 );
+CREATE INDEX places_admin1 ON places(country_code, admin1_code);
 -- The land border of two countries; a < b (ISO 3166-1 alpha-2).
 CREATE TABLE borders (
     a   TEXT NOT NULL,
@@ -66,7 +67,6 @@ CREATE TABLE geocoder_cache (
 INDEXES = """
 CREATE INDEX names_norm ON names(norm);
 CREATE INDEX names_place ON names(place_id);
-CREATE INDEX places_admin1 ON places(country_code, admin1_code);
 """
 
 

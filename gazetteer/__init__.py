@@ -1,0 +1,36 @@
+"""gazetteer: names to places.
+
+The embedded gazetteer is a SQLite file built from GeoNames and Natural Earth data shipped by PyPI
+packages (see README), on first use or by ``geomap gazetteer build``.  Full GeoNames dumps can be
+imported with :func:`import_geonames`.
+"""
+
+from ._build import BuildReport, CacheNotWritableError, attach_geometries, build, source_fingerprint
+from ._names import normalize
+from ._store import Gazetteer, default_path, open_gazetteer
+from ._types import (
+    KINDS,
+    Candidate,
+    DumpFormatError,
+    GazetteerError,
+    GazetteerNotBuiltError,
+    InvalidGazetteerError,
+)
+
+__all__ = [
+    "KINDS",
+    "BuildReport",
+    "CacheNotWritableError",
+    "Candidate",
+    "DumpFormatError",
+    "Gazetteer",
+    "GazetteerError",
+    "GazetteerNotBuiltError",
+    "InvalidGazetteerError",
+    "attach_geometries",
+    "build",
+    "default_path",
+    "normalize",
+    "open_gazetteer",
+    "source_fingerprint",
+]

