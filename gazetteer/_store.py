@@ -108,6 +108,7 @@ class Gazetteer:
         self._con = con
         self.path = path
         self._meta: dict[str, str] | None = None
+        self._name_cache: dict[str, tuple[frozenset[str], int]] = {}
 
     # -- life cycle --
     def close(self) -> None:
@@ -204,6 +205,37 @@ class Gazetteer:
         return self._con.execute(
             "SELECT name, name_type FROM names WHERE place_id = ? ORDER BY name_type, name", (place_id,)
         ).fetchall()
+
+    def name_kinds(self, name: str) -> frozenset[str]:
+        """Kinds of the places that bear this name ("country", "admin1", "city", ...), with "demonym"
+        when it is a country's demonym; empty when no place has it.  Codes and abbreviations
+        ("iso", "abbr" names) are left out: they are not how a report names a place."""
+        return self._name_summary(name)[0]
+
+    def max_population(self, name: str) -> int:
+        """The largest population of the places that bear this name (0 for none)."""
+        return self._name_summary(name)[1]
+
+    def _name_summary(self, name: str) -> tuple[frozenset[str], int]:
+        norm = normalize(name)
+        hit = self._name_cache.get(norm)
+        if hit is not None:
+            return hit
+        kinds: set[str] = set()
+        pop = 0
+        if norm:
+            for kind, name_type, population in self._con.execute(
+                "SELECT p.kind, n.name_type, max(p.population) FROM names n JOIN places p ON p.id = n.place_id"
+                " WHERE n.norm = ? AND n.name_type IN ('name', 'ascii', 'alt', 'demonym')"
+                " GROUP BY p.kind, n.name_type",
+                (norm,),
+            ):
+                kinds.add("demonym" if name_type == "demonym" else kind)
+                pop = max(pop, population or 0)
+        summary = (frozenset(kinds), pop)
+        if len(self._name_cache) < 200_000:
+            self._name_cache[norm] = summary
+        return summary
 
     def has_name(self, name: str) -> bool:
         """True if any place has a name that folds like ``name`` (a cheap test for recognition)."""

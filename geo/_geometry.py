@@ -1,0 +1,94 @@
+"""Geometry of what is mapped: parts of regions, rings around cities, offsets from a place.
+
+All shapes are shapely geometries in (lon, lat).  Distances are geodesic (geopy), so a ring around a
+city in Finland is as wide on the ground as one in Syria.
+"""
+
+from __future__ import annotations
+
+import shapely
+from geopy.distance import geodesic
+from shapely.geometry import Polygon, box
+from shapely.geometry.base import BaseGeometry
+
+from ._types import Coordinate
+
+__all__ = ["circle", "directional_part", "offset_area", "representative", "ring_radii", "suburbs_ring"]
+
+_BEARINGS = {
+    "north": 0.0, "northeast": 45.0, "east": 90.0, "southeast": 135.0, "south": 180.0,
+    "southwest": 225.0, "west": 270.0, "northwest": 315.0,
+}
+
+
+def directional_part(geom: BaseGeometry, direction: str) -> BaseGeometry:
+    """The part of a region on one side: "north" is the half north of the middle of its bounding box,
+    "northeast" the quadrant, "central" the middle half in both directions."""
+    minx, miny, maxx, maxy = geom.bounds
+    midx, midy = (minx + maxx) / 2, (miny + maxy) / 2
+    w, h = maxx - minx, maxy - miny
+    boxes = {
+        "north": box(minx, midy, maxx, maxy),
+        "south": box(minx, miny, maxx, midy),
+        "east": box(midx, miny, maxx, maxy),
+        "west": box(minx, miny, midx, maxy),
+        "northeast": box(midx, midy, maxx, maxy),
+        "northwest": box(minx, midy, midx, maxy),
+        "southeast": box(midx, miny, maxx, midy),
+        "southwest": box(minx, miny, midx, midy),
+        "central": box(minx + w / 4, miny + h / 4, maxx - w / 4, maxy - h / 4),
+    }
+    part = shapely.make_valid(geom.intersection(boxes[direction]))
+    polys = [g for g in getattr(part, "geoms", [part]) if g.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(polys) if polys else geom
+
+
+def _destination(center: Coordinate, km: float, bearing: float) -> tuple[float, float]:
+    p = geodesic(kilometers=km).destination((center.lat, center.lon), bearing)
+    return (p.longitude, p.latitude)
+
+
+def circle(center: Coordinate, km: float, *, n: int = 64) -> Polygon:
+    """A geodesic circle of radius ``km`` around ``center``."""
+    return Polygon([_destination(center, km, 360.0 * i / n) for i in range(n)])
+
+
+def ring_radii(population: int | None) -> tuple[float, float]:
+    """Inner and outer radius (km) of the suburbs of a city of this population.
+
+    The built-up core of a city grows about as the square root of its population; its suburbs are taken
+    as the band from 0.35 to 1 of an outer radius of ``4 * (population / 100,000) ** 0.4`` km, between
+    3 and 40 km: about 4-12 km for a city of 1.7 million.
+    """
+    pop = max(population or 0, 1_000)
+    outer = min(max(4.0 * (pop / 100_000) ** 0.4, 3.0), 40.0)
+    return (0.35 * outer, outer)
+
+
+def suburbs_ring(center: Coordinate, population: int | None) -> Polygon:
+    """A ring around the city: its suburbs, not its centre."""
+    inner, outer = ring_radii(population)
+    return Polygon(circle(center, outer).exterior.coords, [circle(center, inner).exterior.coords[::-1]])
+
+
+def offset_area(center: Coordinate, direction: str, population: int | None, *, km: float | None = None) -> Polygon:
+    """"North of Baghdad": a wedge of 60 degrees on that side, from the city's edge outwards.
+
+    With ``km`` ("20 km north of") the wedge is centred on that distance; otherwise it reaches from the
+    edge of the city (see :func:`ring_radii`) to three times as far.
+    """
+    if direction == "central":
+        return circle(center, ring_radii(population)[1])
+    bearing = _BEARINGS[direction]
+    _, edge = ring_radii(population)
+    near, far = (max(km * 0.6, 0.5), km * 1.4) if km else (edge, 3 * edge + 10)
+    steps = 12
+    arc_far = [_destination(center, far, bearing - 30 + 60 * i / steps) for i in range(steps + 1)]
+    arc_near = [_destination(center, near, bearing + 30 - 60 * i / steps) for i in range(steps + 1)]
+    return Polygon(arc_far + arc_near)
+
+
+def representative(geom: BaseGeometry) -> Coordinate:
+    """A point inside the geometry, as a Coordinate."""
+    p = geom.representative_point()
+    return Coordinate(lat=p.y, lon=p.x)

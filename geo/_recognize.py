@@ -1,0 +1,388 @@
+"""Recognition: find the spans of a statement that name places.
+
+Two sources are combined.  The gazetteer's names find every candidate span (longest match over runs of
+capitalised tokens, so "Dayr az Zawr" and "United States of America" match whole); a statistical NER
+model (spaCy), when one is given, vetoes spans it labels as people or organisations, confirms small
+places, and adds place entities the gazetteer lacks (left unresolved).  Compound constructions are
+then read around each name: "Aleppo province", "north Latakia", "the suburbs of Damascus", "north of
+Baghdad", "the Syrian-Turkish border", "the border between Syria and Turkey".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from ._types import Mention, Statement
+
+__all__ = ["Entity", "NameIndex", "RawMention", "recognize"]
+
+
+class NameIndex(Protocol):
+    """What recognition needs of a gazetteer: which spans are names, and of what."""
+
+    def name_kinds(self, name: str) -> frozenset[str]:
+        """Kinds of the places with this name ("country", "admin1", "city", "demonym", ...), or empty."""
+        ...
+
+    def max_population(self, name: str) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A named entity from a statistical model, offsets relative to the statement."""
+
+    start: int
+    end: int
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class RawMention:
+    """A recognised span before resolution (offsets relative to the statement)."""
+
+    start: int
+    end: int
+    head: str
+    head_start: int
+    form: str = "name"
+    direction: str | None = None
+    other: str | None = None
+    source: str = "gazetteer"
+    kinds: frozenset[str] = frozenset()
+    ner: str | None = None
+
+
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_](?:[\w’']|[-‐](?=\w))*", re.UNICODE)
+_CONNECTORS = frozenset(
+    "of and de del della di da do dos das la le les al el ad as ar az ash ez es an at ath am im sur upon on "
+    "bin ibn ben abu y e i ul".split()
+)
+# Words that head an organisation's name: a place name inside such a run is not a location.
+_ORG_HEADS = frozenset(
+    """ministry ministries council army armies party front group groups coalition observatory committee
+    agency center centre guard guards navy government embassy news times post airlines airways university
+    bank commission federation union forces force brigade brigades battalion battalions movement alliance
+    organisation organization institute foundation court parliament assembly office service services
+    company corporation network channel television radio press agency league club team fc mission
+    directorate command headquarters staff authority authorities police""".split()
+)
+_GEO_NOUNS = frozenset(
+    """province provinces governorate governorates region regions oblast oblasts district districts
+    territory territories border borders frontier city cities town towns village villages coast coastline
+    countryside capital airspace soil side regions mountains desert waters countryside areas area
+    land lands state states county counties prefecture municipality suburbs outskirts north south east
+    west part parts highway road""".split()
+)
+_ADMIN_WORDS = r"province|governorate|region|oblast|district|state|county|prefecture|department|raion|wilaya|muhafazah"
+_DIRECTIONS = {
+    "north": "north", "northern": "north", "south": "south", "southern": "south", "east": "east",
+    "eastern": "east", "west": "west", "western": "west", "northeast": "northeast",
+    "northeastern": "northeast", "north-east": "northeast", "north-eastern": "northeast",
+    "northwest": "northwest", "northwestern": "northwest", "north-west": "northwest",
+    "north-western": "northwest", "southeast": "southeast", "southeastern": "southeast",
+    "south-east": "southeast", "south-eastern": "southeast", "southwest": "southwest",
+    "southwestern": "southwest", "south-west": "southwest", "south-western": "southwest",
+    "central": "central",
+}
+_DIR_ALT = "|".join(sorted((re.escape(d) for d in _DIRECTIONS), key=len, reverse=True))
+_RING_WORDS = r"suburbs?|outskirts|environs|vicinity|surroundings"
+_NOT_PLACE_LABELS = frozenset(
+    {"PERSON", "ORG", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "LANGUAGE", "DATE", "TIME", "MONEY",
+     "QUANTITY", "ORDINAL", "CARDINAL", "PERCENT"}
+)
+# Calendar words are never taken as places ("from May 25", "on Friday"), whatever a village is called.
+_CALENDAR = frozenset(
+    """january february march april may june july august september october november december jan feb mar apr
+    jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday""".split()
+)
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_LOCATIVE = re.compile(
+    r"\b(?:in|into|inside|near|outside|at|from|across|throughout|within|around|towards?|via|village of|"
+    r"town of|city of|area of|province of|region of|district of|outskirts of|suburbs of|north of|south of|"
+    r"east of|west of)\s+(?:the\s+)?$",
+    re.I,
+)
+#: The smallest population of a town that is taken on its name alone, with no model or context to confirm it.
+MIN_POPULATION_UNCONFIRMED = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def capital(self) -> bool:
+        return self.text[:1].isupper()
+
+
+def _tokens(text: str) -> list[_Tok]:
+    return [_Tok(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+
+
+def _runs(toks: Sequence[_Tok], text: str) -> Iterable[list[int]]:
+    """Runs of token indices that may form a name: capitalised words, with connectors inside."""
+    run: list[int] = []
+    for i, tok in enumerate(toks):
+        adjacent = not run or _only_space(text, toks[run[-1]].end, tok.start)
+        if tok.capital and adjacent:
+            run.append(i)
+            continue
+        if (
+            run
+            and adjacent
+            and tok.text.lower() in _CONNECTORS
+            and i + 1 < len(toks)
+            and toks[i + 1].capital
+            and _only_space(text, tok.end, toks[i + 1].start)
+        ):
+            run.append(i)
+            continue
+        if run:
+            yield run
+        run = [i] if tok.capital else []
+    if run:
+        yield run
+
+
+def _only_space(text: str, a: int, b: int) -> bool:
+    gap = text[a:b]
+    return gap.strip() == "" and "\n" not in gap
+
+
+def _strip_connectors(idx: list[int], toks: Sequence[_Tok]) -> list[int]:
+    while idx and not toks[idx[-1]].capital:
+        idx = idx[:-1]
+    return idx
+
+
+def _gazetteer_spans(text: str, index: NameIndex) -> list[tuple[int, int, frozenset[str], list[int]]]:
+    """Longest gazetteer matches inside capitalised runs: (start, end, kinds, run)."""
+    toks = _tokens(text)
+    found = []
+    for run in _runs(toks, text):
+        i = 0
+        while i < len(run):
+            matched = False
+            for j in range(min(len(run), i + 6), i, -1):
+                sub = _strip_connectors(run[i:j], toks)
+                if not sub or len(sub) < j - i:
+                    continue
+                a, b = toks[sub[0]].start, toks[sub[-1]].end
+                kinds = index.name_kinds(text[a:b])
+                if kinds:
+                    found.append((a, b, kinds, run))
+                    i = j
+                    matched = True
+                    break
+                # "Syrian-Turkish", "US-led": a hyphenated token whose first part is a name
+                if j == i + 1 and ("-" in toks[sub[0]].text or "‐" in toks[sub[0]].text):
+                    first = re.split(r"[-‐]", toks[sub[0]].text)[0]
+                    kinds = index.name_kinds(first)
+                    if kinds:
+                        found.append((a, a + len(first), kinds, run))
+                        i = j
+                        matched = True
+                        break
+            if not matched:
+                i += 1
+    return found
+
+
+def _ner_label(a: int, b: int, entities: Sequence[Entity]) -> str | None:
+    for ent in entities:
+        if ent.start <= a and b <= ent.end:
+            return ent.label
+    return None
+
+
+def _inside_org(a: int, b: int, text: str, run_toks: Sequence[_Tok]) -> bool:
+    """A place name inside a capitalised run that ends in an organisation word: "Russian Foreign
+    Ministry", "International Syria Support Group", "Free Syrian Army"."""
+    if not run_toks:
+        return False
+    last = run_toks[-1]
+    if last.end > b and last.text.lower() in _ORG_HEADS:
+        return True
+    # lower-case organisation words straight after: "the Syrian army", "Russian air task force"
+    after = text[b:].lstrip(" -")
+    word = re.match(r"[A-Za-z]+", after)
+    return bool(word and word.group().lower() in {"ministry", "army", "navy", "council", "party"})
+
+
+def recognize(
+    statement: Statement,
+    index: NameIndex,
+    *,
+    entities: Sequence[Entity] = (),
+    find_border: Callable[[str], object | None] | None = None,
+) -> list[Mention]:
+    """Place mentions of one statement, with document offsets.
+
+    Parameters
+    ----------
+    statement
+        The statement to read.
+    index
+        The gazetteer's names (see :class:`NameIndex`).
+    entities
+        Named entities of a statistical model over ``statement.text`` (offsets in the statement); empty
+        when no model runs, in which case small towns need a locative context to be taken.
+    find_border
+        Resolves "the Syrian-Turkish border" to something (or ``None``); border phrases are only kept
+        when it accepts them.
+    """
+    text = statement.text
+    raw: list[RawMention] = []
+    toks = _tokens(text)
+    taken: list[tuple[int, int]] = []
+
+    # 1. Borders first: they span two names.
+    for m in _BORDER.finditer(text):
+        phrase = m.group("phrase")
+        if find_border is None or find_border(phrase) is None:
+            continue
+        first = "a" if m.group("a") else "a2"
+        second = "b" if m.group("b") else "b2"
+        raw.append(
+            RawMention(m.start("phrase"), m.end("phrase"), m.group(first), m.start(first), form="border",
+                       other=m.group(second), kinds=frozenset({"border"}))
+        )
+        taken.append((m.start("phrase"), m.end("phrase")))
+
+    # 2. Gazetteer names, then the compound constructions around them.
+    for a, b, kinds, run in _gazetteer_spans(text, index):
+        if any(a < e and s < b for s, e in taken):
+            continue
+        run_toks = [toks[k] for k in run]
+        name = text[a:b]
+        if name.lower() in _CALENDAR or (len(name) < 3 and "country" not in kinds):
+            continue
+        label = _ner_label(a, b, entities)
+        if _inside_org(a, b, text, run_toks) or (label in _NOT_PLACE_LABELS and not _confirmed_anyway(kinds, label)):
+            continue
+        if not _accept(a, b, text, kinds, label, index):
+            continue
+        raw.append(_compound(text, a, b, kinds, label))
+
+    # 3. Place entities of the model that the gazetteer does not know: kept, to be reported unresolved.
+    for ent in entities:
+        if ent.label not in _PLACE_LABELS or ent.label == "FAC":
+            continue
+        a, b = ent.start, ent.end
+        if text[a:b].lower().startswith("the "):
+            a += 4
+        if any(a < r.end and r.start < b for r in raw):
+            continue
+        raw.append(RawMention(a, b, text[a:b], a, source="ner", ner=ent.label))
+
+    raw.sort(key=lambda r: (r.start, -r.end))
+    out: list[Mention] = []
+    last_end = -1
+    for r in raw:
+        if r.start < last_end:
+            continue
+        last_end = r.end
+        out.append(
+            Mention(
+                doc=statement.doc,
+                start=statement.start + r.start,
+                end=statement.start + r.end,
+                text=text[r.start:r.end],
+                sentence=statement.index,
+                head=r.head,
+                form=r.form,
+                direction=r.direction,
+                other=r.other,
+                source=r.source,
+            )
+        )
+    return out
+
+
+def _confirmed_anyway(kinds: frozenset[str], label: str | None) -> bool:
+    """The small model calls "Jordan" or "Georgia" a person now and then; a country name it calls a
+    PERSON is still taken when it has no other reading, an ORG never."""
+    return label == "PERSON" and "country" in kinds and "person" not in kinds
+
+
+def _accept(
+    a: int, b: int, text: str, kinds: frozenset[str], label: str | None, index: NameIndex
+) -> bool:
+    if label in _PLACE_LABELS or (label == "NORP" and "demonym" in kinds):
+        return True
+    if kinds & {"country", "admin1", "demonym", "border"}:
+        return True
+    name = text[a:b]
+    if _LOCATIVE.search(text[max(0, a - 30):a]):
+        return True
+    if re.match(rf"\s+(?:{_ADMIN_WORDS})\b", text[b:], re.I):
+        return True
+    sentence_initial = text[:a].strip() == "" or text[:a].rstrip().endswith((".", '"', "“", ":"))
+    if sentence_initial and not label:
+        return False
+    return index.max_population(name) >= MIN_POPULATION_UNCONFIRMED
+
+
+_BORDER = re.compile(
+    r"(?P<phrase>(?P<a>[A-Z][\w’']+)[-–/](?P<b>[A-Z][\w’']+)\s+(?:border|frontier)"
+    r"|border\s+(?:between|of)\s+(?:the\s+)?(?P<a2>[A-Z][\w’' ]+?)\s+and\s+(?:the\s+)?(?P<b2>[A-Z][\w’']+(?:\s[A-Z][\w’']+)?))"
+)
+
+
+def _compound(text: str, a: int, b: int, kinds: frozenset[str], label: str | None) -> RawMention:
+    """Extend a name to the construction around it."""
+    head = text[a:b]
+    before = text[max(0, a - 40):a]
+    after = text[b:b + 40]
+    # "Aleppo province", "Donetsk oblast", "Aleppo governorate"
+    m = re.match(rf"\s+(?P<w>{_ADMIN_WORDS})\b", after, re.I)
+    if m and kinds & {"admin1", "admin2", "city"} and not _demonym_only(kinds):
+        start, form = a, "province"
+        d = re.search(rf"\b(?P<d>{_DIR_ALT})\s+$", before, re.I)
+        if d:
+            return RawMention(a - len(d.group(0)), b + m.end(), head, a, form="part",
+                              direction=_DIRECTIONS[d["d"].lower()], kinds=kinds, ner=label)
+        return RawMention(start, b + m.end(), head, a, form=form, kinds=kinds, ner=label)
+    # "the province of Idlib"
+    m = re.search(rf"\b(?:the\s+)?(?P<w>{_ADMIN_WORDS})\s+of\s+$", before, re.I)
+    if m and not _demonym_only(kinds):
+        return RawMention(a - (len(before) - m.start()), b, head, a, form="province", kinds=kinds, ner=label)
+    # "the suburbs of Damascus", "the outskirts of Aleppo"
+    m = re.search(rf"\b(?:the\s+)?(?P<w>{_RING_WORDS})\s+of\s+$", before, re.I)
+    if m and not _demonym_only(kinds):
+        return RawMention(a - (len(before) - m.start()), b, head, a, form="suburbs", kinds=kinds, ner=label)
+    # "Damascus suburbs", "Aleppo's outskirts"
+    m = re.match(rf"(?:’s|'s)?\s+(?P<w>{_RING_WORDS})\b", after, re.I)
+    if m and not _demonym_only(kinds):
+        return RawMention(a, b + m.end(), head, a, form="suburbs", kinds=kinds, ner=label)
+    # "(some 20 km) north of Baghdad"
+    m = re.search(rf"\b(?P<d>{_DIR_ALT})\s+of\s+$", before, re.I)
+    if m and not _demonym_only(kinds):
+        return RawMention(a - (len(before) - m.start()), b, head, a, form="offset",
+                          direction=_DIRECTIONS[m["d"].lower()], kinds=kinds, ner=label)
+    # "north Latakia", "southern Aleppo countryside"
+    m = re.search(rf"\b(?P<d>{_DIR_ALT})\s+$", before, re.I)
+    if m and not _demonym_only(kinds):
+        end = b
+        c = re.match(r"\s+countryside\b", after, re.I)
+        if c:
+            end = b + c.end()
+        return RawMention(a - (len(before) - m.start()), end, head, a, form="part",
+                          direction=_DIRECTIONS[m["d"].lower()], kinds=kinds, ner=label)
+    # "Aleppo countryside", "the Idlib countryside": the province around the city
+    m = re.match(r"\s+countryside\b", after, re.I)
+    if m and not _demonym_only(kinds):
+        return RawMention(a, b + m.end(), head, a, form="province", kinds=kinds, ner=label)
+    if _demonym_only(kinds):
+        return RawMention(a, b, head, a, form="demonym", kinds=kinds, ner=label)
+    return RawMention(a, b, head, a, kinds=kinds, ner=label)
+
+
+def _demonym_only(kinds: frozenset[str]) -> bool:
+    return kinds == frozenset({"demonym"})
+

@@ -1,0 +1,361 @@
+"""Resolution: rank the gazetteer's candidates for each mention, pick a role, and build the place.
+
+Each candidate is scored on name match quality, kind and feature code, population, the document's
+country focus, containment hints ("Idlib, Syria", "Kherson in Ukraine"), distance to the other places
+of the report and the dateline.  The winning score and its reasons are kept; a mention whose best
+candidate scores under :data:`MIN_SCORE` is left unresolved rather than guessed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from geopy.distance import geodesic
+
+from ._geometry import directional_part, offset_area, representative, suburbs_ring
+from ._types import Coordinate, Mention, Place, Resolution
+
+__all__ = ["MIN_SCORE", "PlaceSource", "resolve_mentions"]
+
+#: Below this score a mention is reported unresolved.
+MIN_SCORE = 0.35
+
+_FCODE_BONUS = {"PPLC": 0.30, "PPLA": 0.20, "PPLA2": 0.10, "PPLG": 0.10, "PPLX": -0.25, "PPLH": -0.3, "PPLQ": -0.3}
+
+
+class PlaceSource(Protocol):
+    """What resolution needs of a gazetteer (``gazetteer.Gazetteer`` is one)."""
+
+    def lookup(self, name: str, *, country: str | None = ..., kinds: Any = ..., name_types: Any = ...,
+               limit: int = ...) -> list[Any]: ...
+    def get(self, place_id: int) -> Any: ...
+    def geometry(self, place_id: int) -> Any: ...
+    def border(self, a: str, b: str) -> Any: ...
+    def find_border(self, phrase: str) -> Any: ...
+    def admin1(self, country: str, code: str) -> Any: ...
+    def country(self, code: str) -> Any: ...
+
+
+_NAME_TYPES = ("name", "ascii", "alt", "demonym")
+_SPEECH = r"(?:said|says|warned|warns|announced|announces|stated|states|insisted|insists|denied|denies|accused|" \
+          r"accuses|claimed|claims|believes|called|calls|urged|urges|demanded|demands|rejected|rejects|" \
+          r"has|have|had|is|was|will|would|reserves|reserved|began|begun|proposed|proposes|agreed|agrees|" \
+          r"wants|hopes|threatened|threatens|responded|responds|told|added|adds|condemned|condemns|gave|gives|sent|" \
+          r"sends|launched|launches|signed|signs|backed|backs|supports|supported|opposed|opposes|" \
+          r"vetoed|vetoes|imposed|imposes|offered|offers|expects|expected|plans|planned|intends|intended|" \
+          r"must|should|can|could|may|might|did|does|do|refused|refuses|recognized|recognised|recognizes|" \
+          r"recognises|sanctioned|struck|strikes|attacked|attacks|invaded|invades|deployed|deploys|" \
+          r"continues|continued|joined|joins|helped|helps|wanted|asked|asks|tried|tries|seeks|sought)"
+_AGENT_NOUNS = (
+    r"(?:army|armed|troops|forces|force|air|military|government|president|prime|minister|ministry|officials?|"
+    r"leadership|leaders?|authorities|diplomats?|delegation|defen[cs]e|foreign|counterparts?|colleagues|side|"
+    r"aviation|aircraft|jets|warplanes|warships|navy|special|intelligence|embassy|envoy|ambassador|"
+    r"general|generals|commanders?|soldiers|servicemen|militar|task|center|centre|regime|state|company|"
+    r"companies|equipment|weapons|media|parliament|lawmakers|senators?|administration|efforts|proposals?)"
+)
+_GEO_NOUNS = (
+    r"(?:provinces?|governorates?|regions?|territory|territories|border|borders|cities|city|towns?|villages?|"
+    r"coast|coastline|countryside|capital|airspace|soil|mountains|desert|waters|areas?|land|lands|side of "
+    r"the border|north|south|east|west|settlements?|localities)"
+)
+_LOCATIVE_BEFORE = re.compile(
+    r"(?:\b(?:in|into|inside|within|across|throughout|near|at|from|towards?|over|around|on|of|entered|"
+    r"entering|enter|reached|visited|visit|visiting|leave|left|via|(?:went|go|goes|going|travel(?:l?ed|s)?|"
+    r"flew|fly|flies|return(?:ed|s)?|deploy(?:ed|s)?|sent|moved?|fled|arrived?|head(?:ed|ing)|came|come|"
+    r"trips?|visits?|way|back|smuggled|shipped|delivered|exported|imported)\s+to)\s+(?:the\s+)?$)",
+    re.I,
+)
+_ACTOR_BEFORE = re.compile(
+    r"\b(?:with|by|and|between|against|urged|asked|told|to|thanks to|unless|if|because|after|while|that)"
+    r"\s+(?:the\s+)?$",
+    re.I,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    candidate: Any
+    score: float
+    reasons: tuple[str, ...]
+
+
+def _name_quality(cand: Any, query: str) -> tuple[float, str]:
+    if cand.matched == query:
+        return 1.0, "exact name"
+    if cand.matched.casefold() == query.casefold():
+        return 0.9, "name differs in case"
+    return 0.75, f"folded name match ({cand.matched})"
+
+
+def _candidates(m: Mention, gaz: PlaceSource) -> list[Any]:
+    head = m.head
+    if m.form == "demonym":
+        return gaz.lookup(head, kinds=["country"], name_types=_NAME_TYPES, limit=5)
+    if m.form == "province":
+        found = gaz.lookup(head, kinds=["admin1", "admin2"], name_types=_NAME_TYPES, limit=10)
+        if not found:
+            found = _admin1_of_cities(head, gaz)
+        return found
+    if m.form == "part":
+        found = gaz.lookup(head, kinds=["country", "admin1"], name_types=_NAME_TYPES, limit=10)
+        return found or _admin1_of_cities(head, gaz) or gaz.lookup(head, name_types=_NAME_TYPES, limit=20)
+    if m.form in ("suburbs", "offset"):
+        return gaz.lookup(head, kinds=["city"], name_types=_NAME_TYPES, limit=20)
+    return gaz.lookup(head, name_types=_NAME_TYPES, limit=30)
+
+
+def _admin1_of_cities(head: str, gaz: PlaceSource) -> list[Any]:
+    out: dict[int, Any] = {}
+    for city in gaz.lookup(head, kinds=["city"], name_types=_NAME_TYPES, limit=10):
+        if city.admin1_code and city.population >= 1000:
+            adm = gaz.admin1(city.country_code, city.admin1_code)
+            if adm is not None and adm.id not in out:
+                out[adm.id] = adm
+    return list(out.values())
+
+
+def _focus(cands_by_mention: Sequence[list[Any]]) -> Counter[str]:
+    """Country focus: each mention votes for the countries of its candidates, unambiguous ones fully."""
+    focus: Counter[str] = Counter()
+    for cands in cands_by_mention:
+        codes = {c.country_code for c in cands[:5] if c.country_code}
+        for cc in codes:
+            focus[cc] += 1.0 / len(codes)
+    return focus
+
+
+def _score(
+    m: Mention,
+    cand: Any,
+    *,
+    focus: Counter[str],
+    total: float,
+    hint: tuple[str, str | None] | None,
+    anchors: Sequence[Coordinate],
+    dateline_cc: str | None,
+    rivals: Sequence[Any],
+) -> _Scored:
+    reasons = []
+    q, why = _name_quality(cand, m.head)
+    score = 0.35 * q
+    reasons.append(why)
+    if cand.kind == "country":
+        score += 0.45
+        reasons.append("country")
+    elif cand.kind == "admin1":
+        # A plain name shared by a province and its capital is, in news, the city.
+        if m.form in ("name", "suburbs", "offset") and any(
+            r.kind == "city" and r.country_code == cand.country_code and r.population >= 50_000 for r in rivals
+        ):
+            score += 0.05
+            reasons.append("province named like its city")
+        else:
+            score += 0.35
+            reasons.append("first-level division")
+    else:
+        pop = cand.population or 0
+        pscore = min(math.log10(pop + 1) / 7.0, 1.0) * 0.35
+        score += pscore
+        reasons.append(f"population {pop:,}")
+        bonus = _FCODE_BONUS.get(cand.feature_code or "", 0.0)
+        if bonus:
+            score += bonus
+            reasons.append(f"feature {cand.feature_code}")
+    if total > 0 and cand.country_code:
+        share = focus.get(cand.country_code, 0.0) / total
+        if share > 0:
+            score += 0.3 * share
+            reasons.append(f"document focus on {cand.country_code} ({share:.0%})")
+    if hint is not None:
+        cc, adm1 = hint
+        if cand.country_code == cc and (adm1 is None or cand.admin1_code == adm1):
+            score += 0.4
+            reasons.append("inside the place named beside it")
+        elif cand.kind != "country":
+            score -= 0.3
+    if anchors and cand.kind == "city":
+        near = min(geodesic((cand.lat, cand.lon), (a.lat, a.lon)).km for a in anchors)
+        if near < 250:
+            score += 0.15
+            reasons.append(f"{near:.0f} km from another place of the report")
+    if dateline_cc and cand.country_code == dateline_cc:
+        score += 0.05
+        reasons.append("dateline's country")
+    return _Scored(cand, round(score, 4), tuple(reasons))
+
+
+_CONTAINER = re.compile(r"^\s*(?:,|\bin|\bof)\s+(?:the\s+)?(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)")
+
+
+def _containment_hint(m: Mention, text: str, gaz: PlaceSource) -> tuple[str, str | None] | None:
+    """"Idlib, Syria" / "Kherson in Ukraine" / "Ma'arrat of Idlib province": the container's codes."""
+    match = _CONTAINER.match(text[m.end:m.end + 60])
+    if not match:
+        return None
+    for cand in gaz.lookup(match["name"], kinds=["country", "admin1"], name_types=_NAME_TYPES, limit=3):
+        if cand.kind == "country":
+            return (cand.country_code, None)
+        return (cand.country_code, cand.admin1_code)
+    return None
+
+
+def role_of(m: Mention, text: str, kind: str, *, dateline: tuple[int, int] | None) -> str:
+    """Location, dateline, or actor: does the name say where, or who acts?"""
+    if dateline is not None and m.start == dateline[0]:
+        return "dateline"
+    before = text[max(0, m.start - 40):m.start]
+    after = text[m.end:m.end + 40]
+    if m.form in ("province", "part", "suburbs", "offset", "border"):
+        return "location"
+    if m.form == "demonym":
+        if re.match(rf"\s+(?:Arab Republic|{_GEO_NOUNS})\b", after, re.I):
+            return "location"
+        return "actor"
+    if re.match(r"[-‐]led\b|['’]s\s+(?:[A-Z]|" + _AGENT_NOUNS + ")", after):
+        return "actor"
+    if kind in ("country", "city", "admin1") and re.match(rf"\s+{_SPEECH}\b", after) and not _LOCATIVE_BEFORE.search(before):
+        # "Russia has begun", "Moscow said", "Beijing warned": the name stands for its government
+        return "actor"
+    if kind == "country":
+        if re.match(rf"\s+{_AGENT_NOUNS}\b", after, re.I):
+            return "actor"
+        if _LOCATIVE_BEFORE.search(before):
+            return "location"
+        if _ACTOR_BEFORE.search(before):
+            return "actor"
+    return "location"
+
+
+def _place(m: Mention, cand: Any, gaz: PlaceSource) -> Place | None:
+    """The place as it is drawn, for the mention's form."""
+    point = Coordinate(cand.lat, cand.lon)
+    base = f"gn:{cand.id}"
+    display = _display_name(cand, gaz)
+    if m.form == "part" and m.direction:
+        geom = gaz.geometry(cand.id)
+        if geom is None:
+            geom = offset_area(point, m.direction, cand.population)
+            part = geom
+        else:
+            part = directional_part(geom, m.direction)
+        return Place(
+            place_id=f"{base}:{m.direction}", name=f"{m.direction} {display}", kind="part",
+            country_code=cand.country_code, point=representative(part), precision=2,
+            geonameid=cand.id, admin1_code=cand.admin1_code, population=None, geometry=part,
+        )
+    if m.form == "suburbs":
+        ring = suburbs_ring(point, cand.population)
+        return Place(
+            place_id=f"{base}:suburbs", name=f"suburbs of {display}", kind="suburbs",
+            country_code=cand.country_code, point=point, precision=2, geonameid=cand.id,
+            admin1_code=cand.admin1_code, population=cand.population, geometry=ring,
+        )
+    if m.form == "offset" and m.direction:
+        wedge = offset_area(point, m.direction, cand.population)
+        return Place(
+            place_id=f"{base}:{m.direction}-of", name=f"{m.direction} of {display}", kind="offset",
+            country_code=cand.country_code, point=representative(wedge), precision=2, geonameid=cand.id,
+            admin1_code=cand.admin1_code, population=cand.population, geometry=wedge,
+        )
+    if cand.kind in ("country", "admin1", "admin2"):
+        return Place(
+            place_id=base, name=display, kind=cand.kind, country_code=cand.country_code, point=point,
+            precision=3, geonameid=cand.id, admin1_code=cand.admin1_code,
+            population=cand.population or None, geometry=gaz.geometry(cand.id),
+        )
+    return Place(
+        place_id=base, name=display, kind="city" if cand.kind == "city" else cand.kind,
+        country_code=cand.country_code, point=point, precision=1, geonameid=cand.id,
+        admin1_code=cand.admin1_code, population=cand.population or None, geometry=None,
+    )
+
+
+_ADMIN_SUFFIX = re.compile(r"\b(?:Governorate|Province|Region|Oblast|State|County|Prefecture|Department)$")
+
+
+def _display_name(cand: Any, gaz: PlaceSource) -> str:
+    """An English name for the map: "Latakia Governorate" rather than "Al Lādhiqīyah"."""
+    if cand.kind != "admin1":
+        return str(cand.name)
+    names_of = getattr(gaz, "names_of", None)
+    if names_of is None:
+        return str(cand.name)
+    for name, name_type in names_of(cand.id):
+        if name_type == "alt" and name.isascii() and _ADMIN_SUFFIX.search(name):
+            return str(name)
+    return str(cand.name)
+
+
+def _border_place(m: Mention, gaz: PlaceSource) -> tuple[Place, float, tuple[str, ...]] | None:
+    found = gaz.find_border(m.text)
+    if found is None:
+        return None
+    a, b, line = found
+    ca, cb = gaz.country(a), gaz.country(b)
+    name = f"{ca.name if ca else a}–{cb.name if cb else b} border"
+    mid = line.interpolate(0.5, normalized=True)
+    place = Place(
+        place_id=f"border:{a}-{b}", name=name, kind="border", country_code=f"{a};{b}",
+        point=Coordinate(mid.y, mid.x), precision=2, geometry=line,
+    )
+    return place, 1.0, (f"land border of {a} and {b}",)
+
+
+def resolve_mentions(
+    mentions: Sequence[Mention],
+    text: str,
+    gaz: PlaceSource,
+    *,
+    dateline: tuple[int, int] | None = None,
+) -> list[Resolution]:
+    """Resolve every mention of one document (offsets into ``text``)."""
+    cands = [[] if m.form == "border" else _candidates(m, gaz) for m in mentions]
+    focus = _focus(cands)
+    total = sum(focus.values())
+    dateline_cc = None
+    if dateline is not None:
+        for m, cs in zip(mentions, cands, strict=True):
+            if m.start == dateline[0] and cs:
+                dateline_cc = cs[0].country_code
+    # Anchors: places that need no ranking (a single candidate, or a country).
+    anchors = [
+        Coordinate(cs[0].lat, cs[0].lon)
+        for cs in cands
+        if cs and (len(cs) == 1 or cs[0].kind == "country") and cs[0].kind != "country"
+    ]
+    out: list[Resolution] = []
+    for m, cs in zip(mentions, cands, strict=True):
+        if m.form == "border":
+            found = _border_place(m, gaz)
+            if found is None:
+                out.append(Resolution(m, None, "location", 0.0, ("no border of two neighbours",)))
+            else:
+                place, score, reasons = found
+                out.append(Resolution(m, place, "location", score, reasons))
+            continue
+        if not cs:
+            out.append(Resolution(m, None, "location", 0.0, ("no candidate in the gazetteer",)))
+            continue
+        hint = _containment_hint(m, text, gaz)
+        scored = sorted(
+            (
+                _score(m, c, focus=focus, total=total, hint=hint, anchors=anchors, dateline_cc=dateline_cc, rivals=cs)
+                for c in cs
+            ),
+            key=lambda s: (-s.score, s.candidate.id),
+        )
+        best = scored[0]
+        if best.score < MIN_SCORE:
+            out.append(Resolution(m, None, "location", best.score, ("no good candidate", *best.reasons)))
+            continue
+        place = _place(m, best.candidate, gaz)
+        role = role_of(m, text, place.kind if place else "", dateline=dateline)
+        margin = best.score - scored[1].score if len(scored) > 1 else best.score
+        reasons = (*best.reasons, f"margin {margin:.2f} over {len(scored) - 1} other candidates")
+        out.append(Resolution(m, place, role, best.score, reasons))
+    return out
