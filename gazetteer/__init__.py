@@ -5,6 +5,14 @@ packages (see README), on first use or by ``geomap gazetteer build``.  Full GeoN
 imported with :func:`import_geonames`.
 """
 
+from ._import import (
+    DumpEncodingError,
+    DumpUnreadableError,
+    GeoNamesDumpWarning,
+    ImportReport,
+    OutputNotWritableError,
+    import_geonames,
+)
 from ._build import BuildReport, CacheNotWritableError, attach_geometries, build, source_fingerprint
 from ._names import normalize
 from ._store import Gazetteer, default_path, open_gazetteer
@@ -22,14 +30,20 @@ __all__ = [
     "BuildReport",
     "CacheNotWritableError",
     "Candidate",
+    "DumpEncodingError",
     "DumpFormatError",
+    "DumpUnreadableError",
     "Gazetteer",
     "GazetteerError",
     "GazetteerNotBuiltError",
+    "GeoNamesDumpWarning",
+    "ImportReport",
     "InvalidGazetteerError",
+    "OutputNotWritableError",
     "attach_geometries",
     "build",
     "default_path",
+    "import_geonames",
     "normalize",
     "open_gazetteer",
     "source_fingerprint",

@@ -461,6 +461,7 @@ def build(out: Path, *, progress: bool = False) -> BuildReport:
             con.commit()
         finally:
             con.close()
+        tmp.chmod(0o644)  # mkstemp makes it private; the gazetteer is public data
         os.replace(tmp, out)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -40,7 +40,9 @@ def default_path() -> Path:
 
 
 def _connect_readonly(path: Path) -> sqlite3.Connection:
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    # as_uri() percent-encodes the path: a raw "#", "?" or "%" in it would otherwise end the file name
+    # early, drop "mode=ro" and make SQLite create a stray empty database.
+    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
     try:
         ok = is_gazetteer(con)
     except sqlite3.DatabaseError as exc:  # pragma: no cover - is_gazetteer already catches

@@ -79,6 +79,7 @@ class Geoparser:
     def _parse_one(self, doc: Document, entities: list[Entity], year: int | None) -> ParseResult:
         stmts = statements(doc, year=year, vocabulary=self.vocabulary)
         dl = dateline(doc)
+        dateline_span = (dl[0], dl[1]) if dl else None
         mentions: list[Mention] = []
         for st in stmts:
             local = [
@@ -86,8 +87,12 @@ class Geoparser:
                 for e in entities
                 if e.start >= st.start and e.end <= st.end
             ]
-            mentions.extend(recognize(st, self.gazetteer, entities=local, find_border=self.gazetteer.find_border))
-        dateline_span = (dl[0], dl[1]) if dl else None
+            mentions.extend(
+                recognize(
+                    st, self.gazetteer, entities=local, find_border=self.gazetteer.find_border,
+                    dateline=dateline_span,
+                )
+            )
         resolutions = resolve_mentions(mentions, doc.text, self.gazetteer, dateline=dateline_span)
         return ParseResult(document=doc, statements=stmts, resolutions=tuple(_in_order(resolutions)))
 

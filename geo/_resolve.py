@@ -213,7 +213,7 @@ def role_of(m: Mention, text: str, kind: str, *, dateline: tuple[int, int] | Non
     if m.form in ("province", "part", "suburbs", "offset", "border"):
         return "location"
     if m.form == "demonym":
-        if re.match(rf"\s+(?:Arab Republic|{_GEO_NOUNS})\b", after, re.I):
+        if re.match(rf"\s+(?:Arab Republic|{_GEO_NOUNS})\b(?!\s+(?:guards?|police|forces|troops|patrols?|officials))", after, re.I):
             return "location"
         return "actor"
     if re.match(r"[-‐]led\b|['’]s\s+(?:[A-Z]|" + _AGENT_NOUNS + ")", after):
@@ -306,6 +306,11 @@ def _border_place(m: Mention, gaz: PlaceSource) -> tuple[Place, float, tuple[str
     return place, 1.0, (f"land border of {a} and {b}",)
 
 
+def _confidence(raw: float) -> float:
+    """The raw score on a 0-1 scale (a raw 1.25, an exact capital city in the report's country, is 1)."""
+    return round(min(max(raw / 1.25, 0.0), 1.0), 4)
+
+
 def resolve_mentions(
     mentions: Sequence[Mention],
     text: str,
@@ -357,5 +362,5 @@ def resolve_mentions(
         role = role_of(m, text, place.kind if place else "", dateline=dateline)
         margin = best.score - scored[1].score if len(scored) > 1 else best.score
         reasons = (*best.reasons, f"margin {margin:.2f} over {len(scored) - 1} other candidates")
-        out.append(Resolution(m, place, role, best.score, reasons))
+        out.append(Resolution(m, place, role, _confidence(best.score), reasons))
     return out

@@ -115,6 +115,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
         from maps._io import atomic_write_text
 
         try:
+            Path(args.output).parent.mkdir(parents=True, exist_ok=True)
             atomic_write_text(args.output, buf.getvalue())
         except OSError as exc:
             print(f"geomap: error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
@@ -153,9 +154,9 @@ def _cmd_map(args: argparse.Namespace) -> int:
     status = _status(docs, errors)
     for path, label in outputs:
         try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
             if label is None:
                 basemap = basemap_geojson(parser.gazetteer) if args.offline else None
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
                 maps.write_map(fs, path, offline=args.offline, tiles=args.tiles, basemap=basemap, title=args.title)
             elif label == "geojson":
                 maps.write_geojson(fs, path)
@@ -235,7 +236,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
 
     m = sub.add_parser("map", help="draw a layered map (HTML) and write GIS files")
     _add_reading_options(m)
-    m.add_argument("-o", "--output", metavar="PATH", default="maps/geomap.html", help="the HTML map")
+    m.add_argument("-o", "--output", metavar="PATH", default="geomap.html", help="the HTML map (default: geomap.html)")
     m.add_argument("--geojson", metavar="PATH", help="also write a GeoJSON FeatureCollection")
     m.add_argument("--gpkg", metavar="PATH", help="also write a GeoPackage")
     m.add_argument("--csv", metavar="PATH", help="also write the mentions table as CSV")

@@ -1,0 +1,1 @@
+"""Maintenance tools that rebuild the data committed under ``gazetteer/data``."""

@@ -1,0 +1,434 @@
+"""The interactive map: a folium page with switchable layers, a legend and a statements panel.
+
+Every place is one feature of one ``L.geoJSON`` layer per group (points, areas, lines, dateline,
+actors), drawn in the browser from a JSON blob; popups, the panel and the legend are built in
+JavaScript with ``textContent`` from that blob, so report text never reaches ``innerHTML``.  The blob
+sits in a ``<script type="application/json">`` element with ``<``, ``>`` and ``&`` escaped as
+``\\u003c`` etc., so a ``</script>`` in a report cannot end it.
+
+Activity categories and source documents are layers of the LayerControl too, but they hold no
+copy of the features: switching one off hides every statement of that category (or document), and
+a place stays on the map while at least one of its statements is shown.  With several dates a
+"from / to" pair of selects filters the same way (a Timeline layer would be one more copy of the
+features and would not combine with the category and source switches).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import os
+import re
+import warnings
+from collections import Counter
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import folium
+from branca.element import MacroElement
+from folium.plugins import Fullscreen
+from folium.template import Template
+
+from maps._features import FeatureSet, PlaceFeature, geometry_to_geojson
+from maps._io import atomic_write_text
+
+__all__ = ["Legend", "StatementsPanel", "render_map", "write_map"]
+
+log = logging.getLogger(__name__)
+
+#: Colour-blind-safe qualitative palette (Okabe–Ito, then Tableau's muted tones).
+PALETTE = (
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#E69F00",
+    "#56B4E9",
+    "#8C564B",
+    "#7F3C8D",
+    "#B8860B",
+    "#17BECF",
+    "#E15759",
+    "#4E79A7",
+)
+DEFAULT_COLOR = "#4a5a6a"
+ACTOR_COLOR = "#7b7b7b"
+HIGHLIGHT_COLOR = "#d1495b"
+#: Above this many documents the per-source switches would swamp the layer control.
+MAX_SOURCE_LAYERS = 30
+#: Decimals kept for drawing (about a metre); the GeoJSON file keeps six.
+MAP_DECIMALS = 5
+
+ATTRIBUTION = (
+    'Places: <a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0) · '
+    'Boundaries: <a href="https://www.naturalearthdata.com/">Natural Earth</a>'
+)
+
+GROUPS = (
+    ("points", "Points: towns and exact places"),
+    ("areas", "Areas: countries, provinces, parts"),
+    ("lines", "Lines: borders"),
+    ("dateline", "Dateline: where the report was filed"),
+    ("actors", "Actors: states named as who acts"),
+)
+KIND_LABELS = {
+    "city": "town",
+    "country": "country",
+    "admin1": "province",
+    "admin2": "district",
+    "part": "part of a region",
+    "ring": "ring around a city",
+    "suburbs": "suburbs",
+    "border": "border",
+    "other": "place",
+}
+LEGEND_KINDS = (
+    ("point", "Town, exact place (colour: activity)"),
+    ("dateline", "Dateline: where filed"),
+    ("region", "Whole country or province"),
+    ("part", "Part of a region"),
+    ("ring", "Ring or suburbs of a city"),
+    ("border", "Border"),
+    ("actor", "Actor (layer off by default)"),
+)
+
+
+# --- data for the page ---------------------------------------------------------------------------
+
+
+def _group_of(feature: PlaceFeature) -> str:
+    gtype = feature.geometry_type
+    if feature.role == "actor":
+        return "actors"
+    if "Point" in gtype:
+        return "dateline" if feature.role == "dateline" else "points"
+    if "LineString" in gtype:
+        return "lines"
+    return "areas"
+
+
+def _legend_kind(feature: PlaceFeature) -> str:
+    if feature.role == "actor":
+        return "actor"
+    group = _group_of(feature)
+    if group in ("points", "dateline"):
+        return "point" if group == "points" else "dateline"
+    if group == "lines":
+        return "border"
+    if feature.kind in ("ring", "suburbs"):
+        return "ring"
+    return "part" if feature.precision == 2 else "region"
+
+
+def _main_category(feature: PlaceFeature) -> str | None:
+    counts = Counter(c for s in feature.statements for c in s.categories)
+    if not counts:
+        return None
+    return min(counts, key=lambda c: (-counts[c], c))
+
+
+def _script_json(value: Any) -> str:
+    """JSON that is safe inside a ``<script>`` element: no ``<``, ``>`` or ``&`` left."""
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def _default_title(fs: FeatureSet) -> str:
+    docs = sorted({(s.doc, s.title) for s in fs.statements})
+    if len(docs) == 1:
+        return docs[0][1] or docs[0][0]
+    return f"Places in {len(docs)} reports" if docs else "Places"
+
+
+def _payload(fs: FeatureSet, title: str, basemap: Mapping[str, Any] | None) -> dict[str, Any]:
+    index_of = {f.place_id: i for i, f in enumerate(fs.features)}
+    statements = []
+    for row in fs.statements:
+        statements.append(
+            {
+                "id": row.id,
+                "doc": row.doc,
+                "t": row.text,
+                "d": row.date,
+                "sp": row.speaker,
+                "c": list(row.categories),
+                "m": [[s, e, index_of.get(p, -1) if p is not None else -1] for s, e, p in row.mentions],
+                "p": [index_of[p] for p in row.place_ids if p in index_of],
+            }
+        )
+    st_index = {(row.doc, row.index): i for i, row in enumerate(fs.statements)}
+    features = []
+    for f in fs.features:
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": geometry_to_geojson(f.geometry, decimals=MAP_DECIMALS),
+                "properties": {
+                    "id": f.place_id,
+                    "name": f.name,
+                    "kind": f.kind,
+                    "kindLabel": KIND_LABELS.get(f.kind, f.kind),
+                    "cc": f.country_code,
+                    "precision": f.precision,
+                    "role": f.role,
+                    "group": _group_of(f),
+                    "cat": _main_category(f),
+                    "st": [st_index[(s.doc, s.index)] for s in f.statements],
+                },
+            }
+        )
+    cats = sorted({c for row in fs.statements for c in row.categories})
+    docs: dict[str, dict[str, Any]] = {}
+    for row in fs.statements:
+        docs.setdefault(row.doc, {"title": row.title, "source": row.source, "url": row.url, "date": row.date})
+    present = {_legend_kind(f) for f in fs.features}
+    return {
+        "title": title,
+        "features": features,
+        "statements": statements,
+        "docs": docs,
+        "categories": [
+            {"name": c, "label": c, "color": PALETTE[i % len(PALETTE)]} for i, c in enumerate(cats)
+        ],
+        "kinds": [{"key": k, "label": label} for k, label in LEGEND_KINDS if k in present],
+        "dates": list(fs.dates()),
+        "basemap": dict(basemap) if basemap is not None else None,
+    }
+
+
+# --- folium elements -----------------------------------------------------------------------------
+
+
+@cache
+def _static(name: str) -> str:
+    return resources.files("maps").joinpath("static", name).read_text(encoding="utf-8")
+
+
+class StatementsPanel(MacroElement):
+    """The statements panel, the data blob and the script that wires places to statements."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>{{ this.css }}</style>
+        <style>
+          #{{ this._parent.get_name() }} {
+            position: absolute !important; top: 0; left: 0; bottom: 0; right: var(--geomap-panel-w);
+            width: auto !important; height: auto !important;
+          }
+        </style>
+        <script>{{ this.js }}</script>
+        {% endmacro %}
+        {% macro html(this, kwargs) %}
+        <aside id="{{ this.panel_id }}" aria-label="Statements"></aside>
+        <script type="application/json" id="{{ this.data_id }}">{{ this.blob }}</script>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+            GeoMapApp.init({{ this.config|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, blob: str, config: dict[str, Any]) -> None:
+        super().__init__()
+        self._name = "StatementsPanel"
+        self.blob = blob
+        self.config = config
+        self.panel_id = config["panelId"]
+        self.data_id = config["dataId"]
+        self.css = _static("geomap.css")
+        self.js = _static("geomap.js").replace("</script", "<\\/script")
+
+
+class Legend(MacroElement):
+    """A Leaflet control listing activity colours and how each kind of place is drawn."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            GeoMapApp.legend({{ this.position|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, position: str = "bottomleft") -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.position = position
+
+
+def _swatch(color: str) -> str:
+    return f'<span class="geomap-layer-swatch" style="background:{html.escape(color)}"></span>'
+
+
+# --- offline -------------------------------------------------------------------------------------
+
+_SCRIPT_SRC = re.compile(r'<script src="(?P<url>https?://[^"]+)"></script>')
+_CSS_LINK = re.compile(r'<link rel="stylesheet" href="(?P<url>https?://[^"]+)"\s*/?>')
+
+
+def _inline_assets(page: str) -> str:
+    """Replace every CDN ``<script src>`` and stylesheet ``<link>`` with its content.
+
+    The contents are the copies that the folium-offline package ships (``offlinefolium``).
+    """
+    from offlinefolium.elements import _res as offline_copies  # large module: import on demand
+
+    def copy(url: str) -> str:
+        try:
+            return offline_copies[url]
+        except KeyError:
+            raise RuntimeError(f"no offline copy of {url!r} in folium-offline") from None
+
+    page = _SCRIPT_SRC.sub(
+        lambda m: "<script>" + copy(m["url"]).replace("</script", "<\\/script") + "</script>", page
+    )
+    page = _CSS_LINK.sub(
+        lambda m: "<style>" + copy(m["url"]).replace("</style", "<\\/style") + "</style>", page
+    )
+    left = re.findall(r'<(?:script|link)\b[^>]*(?:src|href)="https?://[^"]*"', page)
+    if left:
+        raise RuntimeError(f"offline page still loads from the network: {left[:3]!r}")
+    return page
+
+
+def _tile_layer(tiles: str) -> folium.TileLayer:
+    # xyzservices warns on some providers (CartoDB now asks for an API key); say it through logging
+    # rather than as a warning that a caller running with warnings-as-errors would trip over.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        layer = folium.TileLayer(tiles, control=False)
+    for w in caught:
+        log.warning("tile provider %r: %s", tiles, w.message)
+    return layer
+
+
+# --- public API ----------------------------------------------------------------------------------
+
+
+def render_map(
+    fs: FeatureSet,
+    *,
+    offline: bool = False,
+    tiles: str = "CartoDB positron",
+    basemap: Mapping[str, Any] | None = None,
+    title: str | None = None,
+) -> str:
+    """Render ``fs`` as one HTML page.
+
+    Parameters
+    ----------
+    fs
+        The features model (:func:`maps.build_features`).
+    offline
+        Inline every script and stylesheet and draw no tiles: the page renders with no network.
+    tiles
+        Tile provider for the online page (an xyzservices / folium name); ignored when ``offline``.
+    basemap
+        GeoJSON-like FeatureCollection of country outlines drawn as a grey vector layer beneath the
+        places (meant for offline pages; drawn online too if given).
+    title
+        Shown at the top of the statements panel and as the page title; defaults to the report's
+        title, or "Places in N reports".
+
+    Returns
+    -------
+    str
+        The HTML page.
+    """
+    title = title if title is not None else _default_title(fs)
+    figure = folium.Figure(title=html.escape(title))
+    fmap = folium.Map(
+        location=None,
+        zoom_start=2,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=False,
+        world_copy_jump=False,
+    )
+    fmap.add_to(figure)
+    # Only Leaflet is needed: no jQuery, Bootstrap or icon fonts.
+    fmap.default_js = [js for js in fmap.default_js if js[0] == "leaflet"]
+    fmap.default_css = [css for css in fmap.default_css if css[0] == "leaflet_css"]
+    if not offline:
+        _tile_layer(tiles).add_to(fmap)
+
+    payload = _payload(fs, title, basemap)
+    counts = Counter(f["properties"]["group"] for f in payload["features"])
+
+    groups: dict[str, str] = {}
+    if basemap is not None:
+        fg = folium.FeatureGroup(name="Basemap: Natural Earth outlines", overlay=True, show=True)
+        fg.add_to(fmap)
+        groups["basemap"] = fg.get_name()
+    for key, label in GROUPS:
+        if not counts.get(key):
+            continue
+        fg = folium.FeatureGroup(name=html.escape(f"{label} ({counts[key]})"), show=key != "actors")
+        fg.add_to(fmap)
+        groups[key] = fg.get_name()
+
+    category_layers: dict[str, str] = {}
+    n_by_cat = Counter(c for row in fs.statements for c in row.categories)
+    for cat in payload["categories"]:
+        name = f"{_swatch(cat['color'])}Activity: {html.escape(cat['label'])} ({n_by_cat[cat['name']]})"
+        fg = folium.FeatureGroup(name=name, show=True)
+        fg.add_to(fmap)
+        category_layers[cat["name"]] = fg.get_name()
+    uncategorised = sum(1 for row in fs.statements if not row.categories)
+    if category_layers and uncategorised:
+        name = f"{_swatch(DEFAULT_COLOR)}Activity: none given ({uncategorised})"
+        fg = folium.FeatureGroup(name=name, show=True)
+        fg.add_to(fmap)
+        category_layers[""] = fg.get_name()
+
+    doc_layers: dict[str, str] = {}
+    docs = payload["docs"]
+    if 1 < len(docs) <= MAX_SOURCE_LAYERS:
+        for doc_id, doc in docs.items():
+            label = doc["source"] or doc["title"] or doc_id
+            if doc["date"]:
+                label = f"{label}, {doc['date']}"
+            fg = folium.FeatureGroup(name=f"Source: {html.escape(label)}", show=True)
+            fg.add_to(fmap)
+            doc_layers[doc_id] = fg.get_name()
+    elif len(docs) > MAX_SOURCE_LAYERS:
+        log.info("%d documents: no per-source layers (more than %d)", len(docs), MAX_SOURCE_LAYERS)
+
+    Fullscreen(position="topleft").add_to(fmap)
+    n_switches = len(groups) + len(category_layers) + len(doc_layers)
+    folium.LayerControl(position="topright", collapsed=n_switches > 8).add_to(fmap)
+    config = {
+        "map": fmap.get_name(),
+        "panelId": "geomap-panel",
+        "dataId": "geomap-data",
+        "groups": groups,
+        "categoryLayers": category_layers,
+        "docLayers": doc_layers,
+        "attribution": ATTRIBUTION,
+        "offline": offline,
+        "actorColor": ACTOR_COLOR,
+        "defaultColor": DEFAULT_COLOR,
+        "highlightColor": HIGHLIGHT_COLOR,
+    }
+    StatementsPanel(_script_json(payload), config).add_to(fmap)
+    Legend("bottomleft").add_to(fmap)
+
+    page = figure.render()
+    if offline:
+        page = _inline_assets(page)
+    return page
+
+
+def write_map(fs: FeatureSet, path: str | os.PathLike[str], **kw: Any) -> None:
+    """Render the map (keywords as :func:`render_map`) and write it atomically to ``path``."""
+    atomic_write_text(path, render_map(fs, **kw))

@@ -1,0 +1,185 @@
+"""The geoparser on sentences written for these tests, in the style of wire reports.
+
+Each construction of issue 3 is pinned: demonyms, provinces, parts of regions, suburbs, offsets, borders,
+containment hints, organisations and people named after places, metonymy, and ambiguous names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import shapely
+
+import geo
+from geo import Geoparser
+
+
+@pytest.fixture(scope="module")
+def parser(gaz):
+    return Geoparser(gaz, nlp=geo.load_model())
+
+
+def _by_text(result):
+    return {r.mention.text: r for r in result.resolutions}
+
+
+def _resolved(result, text):
+    res = _by_text(result)[text]
+    assert res.place is not None, f"{text!r} unresolved: {res.reasons}"
+    return res
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mention", "kind", "country", "precision"),
+    [
+        ("Shelling was reported in several Syrian provinces on Tuesday.", "Syrian", "country", "SY", 3),
+        ("Fighting resumed in Aleppo province overnight, monitors said.", "Aleppo province", "admin1", "SY", 3),
+        ("Clashes were reported in the province of Idlib on Monday.", "the province of Idlib", "admin1", "SY", 3),
+        ("Rockets fell on villages in north Latakia, residents said.", "north Latakia", "part", "SY", 2),
+        ("Government troops advanced in the southern Aleppo countryside.", "southern Aleppo countryside", "part", "SY", 2),
+        ("Mortar rounds hit the suburbs of Damascus on Sunday.", "the suburbs of Damascus", "suburbs", "SY", 2),
+        ("Heavy fighting was reported on the outskirts of Aleppo.", "the outskirts of Aleppo", "suburbs", "SY", 2),
+        ("A convoy was ambushed 30 km north of Baghdad, police said.", "north of Baghdad", "offset", "IQ", 2),
+        ("Artillery pounded positions east of Kherson on Friday.", "east of Kherson", "offset", "UA", 2),
+        ("Gunmen crossed the Syrian-Turkish border at night.", "Syrian-Turkish border", "border", "SY;TR", 2),
+        ("Troops crossed the Turkish-Syrian border at night.", "Turkish-Syrian border", "border", "SY;TR", 2),
+        ("Refugees gathered on the border between Syria and Turkey.", "border between Syria and Turkey", "border", "SY;TR", 2),
+        ("Donetsk oblast was shelled again, officials said.", "Donetsk oblast", "admin1", "UA", 3),
+    ],
+)
+def test_compound_constructions(parser, sentence, mention, kind, country, precision):
+    res = _resolved(parser.parse(sentence), mention)
+    assert res.place.kind == kind
+    assert res.place.country_code == country
+    assert res.place.precision == precision
+    assert res.role == "location"
+
+
+def test_part_of_a_governorate_is_its_northern_half(parser, gaz):
+    res = _resolved(parser.parse("Rockets fell on villages in north Latakia, residents said."), "north Latakia")
+    governorate = gaz.geometry(res.place.geonameid)
+    part = res.place.geometry
+    assert part.area < 0.75 * governorate.area
+    assert part.centroid.y > governorate.centroid.y
+    assert not part.contains(shapely.Point(35.79, 35.52))  # Latakia city lies in the south-west
+
+
+def test_suburbs_are_a_ring_not_the_centre(parser):
+    res = _resolved(parser.parse("Mortar rounds hit the suburbs of Damascus on Sunday."), "the suburbs of Damascus")
+    ring = res.place.geometry
+    centre = shapely.Point(res.place.point.lon, res.place.point.lat)
+    assert not ring.contains(centre)
+    for lon, lat in [(36.236, 33.458), (36.195, 33.461), (36.357, 33.521)]:  # Darayya, Muadamiyat, Zamalka
+        assert ring.contains(shapely.Point(lon, lat))
+
+
+def test_province_polygon_contains_its_city(parser):
+    res = _resolved(parser.parse("Fighting resumed in Aleppo province overnight."), "Aleppo province")
+    assert res.place.geometry.contains(shapely.Point(37.16, 36.20))
+
+
+def test_border_is_a_line_along_the_real_border(parser):
+    res = _resolved(parser.parse("Gunmen crossed the Syrian-Turkish border at night."), "Syrian-Turkish border")
+    line = res.place.geometry
+    assert line.geom_type in ("LineString", "MultiLineString")
+    minx, miny, maxx, maxy = line.bounds
+    assert 35.5 < minx < 37 and 41.5 < maxx < 42.6 and 35.8 < miny and maxy < 37.4
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mention", "role"),
+    [
+        ("Russia has begun air strikes on militant positions.", "Russia", "actor"),
+        ("Moscow said the talks would continue next week.", "Moscow", "actor"),
+        ("Beijing warned against any escalation.", "Beijing", "actor"),
+        ("The US-led coalition carried out four strikes.", "US", "actor"),
+        ("Russian warplanes struck the town at dawn.", "Russian", "actor"),
+        ("Two civilians were killed in Syria on Monday.", "Syria", "location"),
+        ("The delegation arrived in Moscow on Monday.", "Moscow", "location"),
+        ("The envoy travelled to Turkey for talks.", "Turkey", "location"),
+    ],
+)
+def test_roles(parser, sentence, mention, role):
+    assert _resolved(parser.parse(sentence), mention).role == role
+
+
+@pytest.mark.parametrize(
+    ("sentence", "not_places"),
+    [
+        ("Fighters of the Islamic State withdrew overnight.", ["Islamic State", "State"]),
+        ("Jabhat al-Nusra rejected the truce, the group said.", ["Jabhat al-Nusra", "Jabhat"]),
+        ("The International Syria Support Group met on Tuesday.", ["Syria"]),
+        ("The Free Syrian Army said it repelled the attack.", ["Syrian"]),
+        ("The Kurdistan Workers' Party claimed the bombing.", ["Kurdistan"]),
+        ("The Russian Foreign Ministry issued a statement.", ["Russian"]),
+        ("The UN Security Council adopted a resolution.", ["Security Council"]),
+        ("Earlier in the day, the minister met reporters.", ["Earlier"]),
+        ("Strikes are planned from May 25, the ministry said.", ["May"]),
+    ],
+)
+def test_names_that_are_not_places(parser, sentence, not_places):
+    texts = {r.mention.text for r in parser.parse(sentence).resolutions if r.role == "location"}
+    assert not texts & set(not_places)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mention", "country"),
+    [
+        ("Protesters gathered in Alexandria, Egypt, on Friday.", "Alexandria", "EG"),
+        ("Police in Alexandria, Virginia, closed the bridge.", "Alexandria", "US"),
+        ("Officials in Cairo and Alexandria imposed a curfew.", "Alexandria", "EG"),
+        ("Talks were held in Amman, the capital of Jordan.", "Jordan", "JO"),
+        ("Shelling hit Kherson in Ukraine overnight.", "Kherson", "UA"),
+        ("The governor of Georgia declared an emergency in Atlanta.", "Georgia", "US"),
+    ],
+)
+def test_ambiguous_names_follow_their_context(parser, sentence, mention, country):
+    res = _resolved(parser.parse(sentence), mention)
+    assert res.place.country_code == country
+    assert res.reasons
+
+
+def test_unresolved_mentions_are_reported_not_guessed(parser):
+    result = parser.parse("Rebels seized Zzyzxabad, a hamlet in Kandahar Province, activists said.")
+    for res in result.resolutions:
+        if res.place is None:
+            assert res.reasons and res.score < 0.5
+
+
+def test_statements_carry_speaker_date_and_categories(parser):
+    text = (
+        "DAMASCUS, April 2. /geomap wire/. Air strikes hit Douma and Harasta, the Syrian defence "
+        "ministry said.\n"
+        '"The ceasefire is being violated in Hama province every night," Colonel Khaled Nasser said.'
+    )
+    result = parser.parse(text, doc_id="w1", year=2025)
+    dateline = result.resolutions[0]
+    assert dateline.mention.text == "DAMASCUS" and dateline.role == "dateline"
+    stmts = result.statements
+    assert all(st.date == dt.date(2025, 4, 2) for st in stmts)
+    quoted = next(st for st in stmts if "Hama" in st.text)
+    assert quoted.speaker == "Khaled Nasser"
+    assert "ceasefire_violation" in quoted.categories
+    hama = _resolved(result, "Hama province")
+    assert hama.mention.sentence == quoted.index
+
+
+def test_one_statement_links_to_all_its_places(parser):
+    text = "Violations continued in north Latakia, Aleppo province, as well as in the suburbs of Damascus."
+    result = parser.parse(text)
+    places = {r.place.kind for r in result.resolutions if r.place and r.mention.sentence == 0}
+    assert places == {"part", "admin1", "suburbs"}
+
+
+def test_without_a_model_gazetteer_names_still_resolve(gaz):
+    result = Geoparser(gaz, nlp=None).parse("Shelling hit the suburbs of Damascus and Aleppo province.")
+    kinds = sorted(r.place.kind for r in result.resolutions if r.place)
+    assert kinds == ["admin1", "suburbs"]
+
+
+def test_offsets_point_into_the_text(parser):
+    text = "MOSCOW, May 20. Russia and Turkey discussed the situation in northern Syria and Idlib."
+    result = parser.parse(text, year=2016)
+    for res in result.resolutions:
+        assert text[res.mention.start:res.mention.end] == res.mention.text

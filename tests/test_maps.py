@@ -1,0 +1,294 @@
+"""The HTML map, checked by structure (html.parser): layers, legend, escaping, offline assets."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from browser_util import HOSTILE, sample_results
+
+import maps
+
+MAPS_DIR = Path(maps.__file__).parent
+BASEMAP = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "properties": {"name": "Land"},
+            "geometry": {"type": "Polygon", "coordinates": [[[5, 18], [30, 18], [30, 38], [5, 38], [5, 18]]]},
+        }
+    ],
+}
+
+
+class Page(HTMLParser):
+    """Collects elements with their attributes, and the text of every <script>."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: list[tuple[dict[str, str | None], str]] = []
+        self.title = ""
+        self._in: str | None = None
+        self._attrs: dict[str, str | None] = {}
+        self._buf: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, dict(attrs)))
+        if tag in ("script", "title"):
+            self._in, self._attrs, self._buf = tag, dict(attrs), []
+
+    def handle_data(self, data: str) -> None:
+        if self._in:
+            self._buf.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self._in == "script":
+            self.scripts.append((self._attrs, "".join(self._buf)))
+        elif tag == self._in == "title":
+            self.title = "".join(self._buf)
+        if tag == self._in:
+            self._in = None
+
+    def find(self, tag: str, **attrs: str) -> list[dict[str, str | None]]:
+        return [a for t, a in self.elements if t == tag and all(a.get(k) == v for k, v in attrs.items())]
+
+
+def parse(page: str) -> Page:
+    parser = Page()
+    parser.feed(page)
+    parser.close()
+    return parser
+
+
+@pytest.fixture(scope="module")
+def fs() -> maps.FeatureSet:
+    return maps.build_features(sample_results())
+
+
+@pytest.fixture(scope="module")
+def online(fs: maps.FeatureSet) -> str:
+    return maps.render_map(fs)
+
+
+@pytest.fixture(scope="module")
+def offline(fs: maps.FeatureSet) -> str:
+    return maps.render_map(fs, offline=True, basemap=BASEMAP)
+
+
+def blob(page: str) -> dict:
+    (data,) = [text for attrs, text in parse(page).scripts if attrs.get("id") == "geomap-data"]
+    return json.loads(data)
+
+
+def config(page: str) -> dict:
+    match = re.search(r"GeoMapApp\.init\((\{.*?\})\);", page, re.S)
+    assert match, "no GeoMapApp.init call"
+    return json.loads(match.group(1))
+
+
+def test_page_structure(online: str) -> None:
+    page = parse(online)
+    assert page.find("aside", id="geomap-panel")
+    assert page.find("script", id="geomap-data", type="application/json")
+    assert any("folium-map" in (a.get("class") or "") for _, a in page.elements)
+    cfg = config(online)
+    assert re.fullmatch(r"map_[0-9a-f]+", cfg["map"])
+    assert f"var {cfg['map']} = L.map(" in online
+    assert "L.control.scale()" in online
+    assert "L.control.fullscreen(" in online
+    assert "GeoMapApp.legend(" in online
+
+
+def test_layers_are_in_the_layer_control(online: str) -> None:
+    cfg = config(online)
+    assert set(cfg["groups"]) == {"points", "areas", "lines", "dateline", "actors"}
+    assert set(cfg["categoryLayers"]) == {
+        "armed clash",
+        "border crossing",
+        "diplomacy",
+        "shelling",
+        "weapons convoy",
+    }
+    assert set(cfg["docLayers"]) == {"wire-2019-04-08", "wire-2019-04-10"}
+    control = re.search(r"overlays\s*:\s*\{(.*?)\}", online, re.S)
+    assert control
+    for name in (
+        list(cfg["groups"].values()) + list(cfg["categoryLayers"].values()) + list(cfg["docLayers"].values())
+    ):
+        assert name in control.group(1)
+    for label in (
+        "Points: towns",
+        "Areas: countries",
+        "Lines: borders",
+        "Dateline:",
+        "Actors:",
+        "Activity: shelling",
+    ):
+        assert label in control.group(1)
+    # Actors start hidden; every other group is on the map from the start.
+    for key, name in cfg["groups"].items():
+        assert (f"{name}.addTo(" in online) == (key != "actors"), key
+
+
+def test_features_are_grouped_by_geometry_and_role(online: str) -> None:
+    data = blob(online)
+    groups: dict[str, list[str]] = {}
+    for f in data["features"]:
+        groups.setdefault(f["properties"]["group"], []).append(f["properties"]["name"])
+    assert sorted(groups["points"]) == ["Benghazi", "Tripoli"]
+    assert groups["dateline"] == ["Tunis"]
+    assert groups["lines"] == ["Libya–Tunisia border"]
+    assert groups["actors"] == ["France"]
+    assert sorted(groups["areas"]) == ["Libya", "Misrata District", "outskirts of Tripoli", "southern Fezzan"]
+
+
+def test_statements_link_to_places_both_ways(online: str) -> None:
+    data = blob(online)
+    names = [f["properties"]["name"] for f in data["features"]]
+    st = next(s for s in data["statements"] if s["id"] == "wire-2019-04-08#1")
+    assert sorted(names[i] for i in st["p"]) == ["Misrata District", "southern Fezzan"]
+    assert [st["t"][s:e] for s, e, _ in st["m"]] == ["Misrata District", "southern Fezzan", "Wadi Qattara"]
+    assert st["m"][-1][2] == -1  # unresolved
+    for i, f in enumerate(data["features"]):
+        for si in f["properties"]["st"]:
+            assert i in data["statements"][si]["p"]
+
+
+def test_legend_lists_categories_and_kinds(online: str) -> None:
+    data = blob(online)
+    assert [c["name"] for c in data["categories"]] == sorted(c["name"] for c in data["categories"])
+    assert len({c["color"] for c in data["categories"]}) == len(data["categories"])
+    assert {k["key"] for k in data["kinds"]} == {
+        "point",
+        "dateline",
+        "region",
+        "part",
+        "ring",
+        "border",
+        "actor",
+    }
+
+
+def test_report_text_is_escaped_everywhere(online: str, offline: str) -> None:
+    for html_page in (online, offline):
+        page = parse(html_page)
+        assert "<script>alert(1)" not in html_page
+        assert "alert(2)" not in html_page.replace("alert(2)\\", "")  # only inside the escaped blob
+        assert "<b>bold</b>" not in html_page and "<b>closed</b>" not in html_page
+        assert "<i>Agency</i>" not in html_page
+        # Every <script> is either ours (inline code) or the JSON blob; none comes from a report.
+        for attrs, text in page.scripts:
+            assert "alert(1)" not in text or attrs.get("id") == "geomap-data"
+        data = blob(html_page)
+        texts = [s["t"] for s in data["statements"]]
+        assert any(t.startswith(HOSTILE) for t in texts)  # round-trips exactly, backtick included
+        assert data["docs"]["wire-2019-04-10"]["title"] == "Border <b>closed</b> </script>"
+        assert page.title == "Places in 2 reports"
+        # The blob's raw text has no character that could close the element.
+        raw = next(t for a, t in page.scripts if a.get("id") == "geomap-data")
+        assert "<" not in raw and ">" not in raw and "&" not in raw
+
+
+def test_hostile_title_and_layer_names_are_escaped(fs: maps.FeatureSet) -> None:
+    page = maps.render_map(fs, title='</title><script>alert("t")</script>')
+    parsed = parse(page)
+    assert parsed.title == '</title><script>alert("t")</script>'
+    assert '<script>alert("t")' not in page
+    assert (
+        "Source: Other &amp;lt;i&amp;gt;Agency" in page or "Source: Other \\u0026lt;i\\u0026gt;Agency" in page
+    )
+
+
+def test_javascript_urls_are_not_linked(online: str) -> None:
+    js = (MAPS_DIR / "static" / "geomap.js").read_text()
+    assert not re.search(r"\.(innerHTML|outerHTML)\b|insertAdjacentHTML|document\.write", js)
+    assert "https?:" in js  # safeUrl keeps only http(s) links
+    assert "javascript:alert(3)" in json.dumps(blob(online)["docs"])  # kept as data, not as a link
+
+
+def test_offline_page_loads_nothing_from_the_network(offline: str) -> None:
+    page = parse(offline)
+    for tag, attrs in page.elements:
+        for key in ("src", "href"):
+            value = attrs.get(key) or ""
+            if tag in ("script", "link", "img", "iframe"):
+                assert not value.startswith(("http://", "https://", "//")), (tag, value)
+    assert not page.find("link", rel="stylesheet")
+    assert "tile.openstreetmap" not in offline and "basemaps.cartocdn" not in offline
+    assert "L.tileLayer" not in offline
+    assert "L.Control.FullScreen" in offline or "Control.FullScreen" in offline  # plugin inlined
+    assert len([1 for a, t in page.scripts if "Leaflet" in t and "L.version" not in t]) >= 1
+    assert config(offline)["offline"] is True
+    assert blob(offline)["basemap"] == BASEMAP
+    assert "basemap" in config(offline)["groups"]
+
+
+def test_online_page_uses_tiles_and_credits_sources(online: str) -> None:
+    page = parse(online)
+    srcs = [a.get("src") or "" for a in page.find("script")]
+    assert any("leaflet@1.9.3" in s for s in srcs)
+    assert "L.tileLayer(" in online
+    attribution = config(online)["attribution"]
+    assert "GeoNames" in attribution and "CC BY 4.0" in attribution and "Natural Earth" in attribution
+
+
+def test_single_date_has_no_time_filter_data() -> None:
+    fs = maps.build_features(sample_results()[:1])
+    data = blob(maps.render_map(fs, offline=True))
+    assert data["dates"] == ["2019-04-08"]
+    assert config(maps.render_map(fs))["docLayers"] == {}  # one source: no per-source switches
+
+
+def test_write_map(tmp_path: Path, fs: maps.FeatureSet) -> None:
+    path = tmp_path / "map.html"
+    maps.write_map(fs, path, offline=True, title="Test map")
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>")
+    assert parse(text).title == "Test map"
+
+
+def test_empty_feature_set_renders() -> None:
+    page = maps.render_map(maps.build_features([]), offline=True)
+    assert blob(page)["features"] == []
+
+
+def test_public_api() -> None:
+    assert sorted(maps.__all__) == sorted(
+        [
+            "build_features",
+            "FeatureSet",
+            "render_map",
+            "write_map",
+            "write_geojson",
+            "write_gpkg",
+            "write_csv",
+        ]
+    )
+    for name in maps.__all__:
+        assert getattr(maps, name)
+
+
+def test_maps_imports_neither_gazetteer_nor_text_parsing() -> None:
+    for path in MAPS_DIR.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                modules = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                modules = [node.module or ""]
+            else:
+                continue
+            for module in modules:
+                top = module.split(".")[0]
+                assert top not in ("gazetteer", "spacy", "geomap"), (path.name, module)
+                if top == "geo":
+                    assert module == "geo._types", (path.name, module)
