@@ -74,7 +74,9 @@ def load_spacy(*, ner_only: bool = True) -> Any:
     return spacy.load(SPACY_MODEL)
 
 
-def spacy_ner_only(texts: Iterable[str], *, nlp: Any = None, batch_size: int = 32) -> list[list[tuple[int, int, str]]]:
+def spacy_ner_only(
+    texts: Iterable[str], *, nlp: Any = None, batch_size: int = 32
+) -> list[list[tuple[int, int, str]]]:
     """Run spaCy's small pipeline alone and return each text's entities as (start, end, label).
 
     Parameters
@@ -201,9 +203,8 @@ class SpacyPopulationBaseline:
             ]
 
     def _resolve(self, text: str, start: int, end: int) -> Predicted:
-        if m := _LEADING_THE.match(text[start:end]):
-            if m.end() < end - start:
-                start += m.end()
+        if (m := _LEADING_THE.match(text[start:end])) and m.end() < end - start:
+            start += m.end()
         name = text[start:end]
         cand = self._resolver.most_populous(name, ("country",))
         if cand is None:
@@ -263,7 +264,9 @@ class LongestMatchBaseline:
                 for n in range(min(_MAX_NGRAM, len(run) - i), 0, -1):
                     start, end = run[i][0], run[i + n - 1][1]
                     if self._is_known(text[start:end]):
-                        preds.append(_predicted(text, start, end, self._resolver.most_populous(text[start:end])))
+                        preds.append(
+                            _predicted(text, start, end, self._resolver.most_populous(text[start:end]))
+                        )
                         i += n
                         break
                 else:

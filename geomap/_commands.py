@@ -242,7 +242,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     m.add_argument("--csv", metavar="PATH", help="also write the mentions table as CSV")
     m.add_argument("--offline", action="store_true",
                    help="one self-contained file: scripts inlined, a vector basemap instead of tiles")
-    m.add_argument("--tiles", default="CartoDB positron", help="tile provider when not --offline")
+    m.add_argument("--tiles", default="OpenStreetMap", help="tile provider when not --offline")
     m.add_argument("--title", help="title of the map")
     m.set_defaults(func=_cmd_map)
 

@@ -197,7 +197,8 @@ def _payload(fs: FeatureSet, title: str, basemap: Mapping[str, Any] | None) -> d
         "statements": statements,
         "docs": docs,
         "categories": [
-            {"name": c, "label": c, "color": PALETTE[i % len(PALETTE)]} for i, c in enumerate(cats)
+            {"name": c, "label": c.replace("_", " "), "color": PALETTE[i % len(PALETTE)]}
+            for i, c in enumerate(cats)
         ],
         "kinds": [{"key": k, "label": label} for k, label in LEGEND_KINDS if k in present],
         "dates": list(fs.dates()),
@@ -319,7 +320,7 @@ def render_map(
     fs: FeatureSet,
     *,
     offline: bool = False,
-    tiles: str = "CartoDB positron",
+    tiles: str = "OpenStreetMap",
     basemap: Mapping[str, Any] | None = None,
     title: str | None = None,
 ) -> str:

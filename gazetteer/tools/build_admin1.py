@@ -858,6 +858,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Admin1BuildError as exc:
         parser.error(str(exc))
     start = time.perf_counter()
+    if args.only and args.out == DEFAULT_OUT:
+        parser.error("--only builds a partial artefact: pass --out to keep the committed one intact")
     only = frozenset(args.only.upper().split(",")) if args.only else None
     units, quality, stats = build(ne_dir, options, only=only)
     size = write_artefact(units, args.out)

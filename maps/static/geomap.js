@@ -351,7 +351,7 @@
       if (st.c.length) {
         var tags = el("div", "geomap-tags");
         st.c.forEach(function (c) {
-          var tag = el("span", "geomap-tag", c);
+          var tag = el("span", "geomap-tag", c.replace(/_/g, " "));
           var i = self.catColor[c];
           if (i !== undefined) tag.style.borderColor = data.categories[i].color;
           tags.appendChild(tag);
