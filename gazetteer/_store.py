@@ -239,6 +239,13 @@ class Gazetteer:
             self._name_cache[norm] = summary
         return summary
 
+    def has_exact_name(self, name: str) -> bool:
+        """True if some place has exactly this name, as written ("Va.", "Calif.")."""
+        norm = normalize(name)
+        return bool(norm) and self._con.execute(
+            "SELECT 1 FROM names WHERE norm = ? AND name = ? LIMIT 1", (norm, name)
+        ).fetchone() is not None
+
     def has_name(self, name: str) -> bool:
         """True if any place has a name that folds like ``name`` (a cheap test for recognition)."""
         norm = normalize(name)

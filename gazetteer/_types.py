@@ -15,7 +15,7 @@ __all__ = [
 ]
 
 #: Kinds of places, coarsest first.
-KINDS = ("country", "admin1", "admin2", "city", "other")
+KINDS = ("continent", "country", "admin1", "admin2", "city", "other")
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,6 +80,13 @@ class Geoparser:
         stmts = statements(doc, year=year, vocabulary=self.vocabulary)
         dl = dateline(doc)
         dateline_span = (dl[0], dl[1]) if dl else None
+        people = frozenset(
+            word
+            for e in entities
+            if e.label == "PERSON"
+            for word in doc.text[e.start:e.end].split()[1:]
+            if word[:1].isupper()
+        )
         mentions: list[Mention] = []
         for st in stmts:
             local = [
@@ -91,6 +98,7 @@ class Geoparser:
                 recognize(
                     st, self.gazetteer, entities=local, find_border=self.gazetteer.find_border,
                     dateline=dateline_span,
+                    people=people,
                 )
             )
         resolutions = resolve_mentions(mentions, doc.text, self.gazetteer, dateline=dateline_span)

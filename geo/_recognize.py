@@ -232,6 +232,7 @@ def recognize(
     entities: Sequence[Entity] = (),
     find_border: Callable[[str], object | None] | None = None,
     dateline: tuple[int, int] | None = None,
+    people: frozenset[str] = frozenset(),
 ) -> list[Mention]:
     """Place mentions of one statement, with document offsets.
 
@@ -249,6 +250,10 @@ def recognize(
         when it accepts them.
     dateline
         The span (document offsets) of the dateline's place ("MOSCOW, May 20"), always taken as a name.
+    people
+        Words that the document uses as people's names (the parts of its multi-word PERSON entities:
+        "Salah" after "Mohamed Salah"); such a word alone is a person, unless a locative ("in Jordan")
+        says otherwise.
     """
     text = statement.text
     raw: list[RawMention] = []
@@ -278,7 +283,8 @@ def recognize(
             continue
         run_toks = [toks[k] for k in run]
         name = text[a:b]
-        if name.lower() in _CALENDAR or (len(name) < 3 and "country" not in kinds):
+        short_ok = "country" in kinds or (text[b:b + 1] == "." and "admin1" in kinds and _abbreviation(name, index))
+        if name.lower() in _CALENDAR or name.lower() in _DIRECTIONS or (len(name) < 3 and not short_ok):
             continue
         label = _ner_label(a, b, entities)
         if label in _NOT_PLACE_LABELS and _exactly_one_entity(a, b, entities):
@@ -288,20 +294,31 @@ def recognize(
             label = None
         if _inside_org(a, b, text, run_toks) or label in _NOT_PLACE_LABELS:
             continue
+        if name in people and not _LOCATIVE.search(text[max(0, a - 30):a]):
+            continue
+        feature = _FEATURE_AFTER.match(text, b)
+        if feature and run_toks[-1].end >= feature.end():
+            # "Mississippi River", "Royal Street", "Homs Central Hospital": a named feature, not the place
+            raw.append(RawMention(a, feature.end(), name, a, form="feature", kinds=kinds, ner=label))
+            taken.append((a, feature.end()))
+            continue
         if not _accept(a, b, text, kinds, label, index):
             continue
+        if b < len(text) and text[b] == "." and len(name) <= 5 and "admin1" in kinds and _abbreviation(name, index):
+            b += 1  # "Va.", "Calif."
         raw.append(_compound(text, a, b, kinds, label))
 
     # 3. Place entities of the model that the gazetteer does not know: kept, to be reported unresolved.
     for ent in entities:
-        if ent.label not in _PLACE_LABELS or ent.label == "FAC":
+        if ent.label not in _PLACE_LABELS:
             continue
         a, b = ent.start, ent.end
         if text[a:b].lower().startswith("the "):
             a += 4
         if any(a < r.end and r.start < b for r in raw):
             continue
-        raw.append(RawMention(a, b, text[a:b], a, source="ner", ner=ent.label))
+        form = "feature" if ent.label == "FAC" else "name"
+        raw.append(RawMention(a, b, text[a:b], a, form=form, source="ner", ner=ent.label))
 
     raw.sort(key=lambda r: (r.start, -r.end))
     out: list[Mention] = []
@@ -325,6 +342,22 @@ def recognize(
             )
         )
     return out
+
+
+def _abbreviation(name: str, index: NameIndex) -> bool:
+    """True if the gazetteer holds ``name`` + "." as written ("Va.", "Calif.")."""
+    exact = getattr(index, "has_exact_name", None)
+    return bool(exact and exact(name + "."))
+
+
+_FEATURE_WORDS = (
+    r"Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Blvd\.|Square|Lane|Highway|Bridge|River|Lake|Canal|"
+    r"Creek|Bay|Beach|Valley|Mountains?|Hills?|Park|Gardens?|Airport|Airbase|Air Base|Port|Harbou?r|Station|"
+    r"Church|Cathedral|Mosque|Temple|Hospital|Clinic|Stadium|Arena|University|College|School|Academy|Prison|"
+    r"Camp|Palace|Tower|Hotel|Market|Mall|Dam|Gate|Crossing|Checkpoint|Base"
+)
+# A named feature: the name, maybe more capitalised words, then a feature word.
+_FEATURE_AFTER = re.compile(rf"(?:\s+[A-Z][\w’'-]*){{0,2}}?\s+(?:{_FEATURE_WORDS})(?![\w])")
 
 
 def _exactly_one_entity(a: int, b: int, entities: Sequence[Entity]) -> bool:
@@ -364,6 +397,8 @@ def _compound(text: str, a: int, b: int, kinds: frozenset[str], label: str | Non
     m = re.match(rf"\s+(?P<w>{_ADMIN_WORDS})\b", after, re.I)
     if m and kinds & {"admin1", "admin2", "city"} and not _demonym_only(kinds):
         start, form = a, "province"
+        if m["w"].lower() in ("county", "district", "raion"):
+            form = "district"
         d = re.search(rf"\b(?P<d>{_DIR_ALT})\s+$", before, re.I)
         if d:
             return RawMention(a - len(d.group(0)), b + m.end(), head, a, form="part",

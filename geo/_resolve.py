@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from geopy.distance import geodesic
 
-from ._geometry import directional_part, offset_area, representative, suburbs_ring
+from ._geometry import circle, directional_part, offset_area, representative, ring_radii, suburbs_ring
 from ._types import Coordinate, Mention, Place, Resolution
 
 __all__ = ["MIN_SCORE", "PlaceSource", "resolve_mentions"]
@@ -95,16 +95,20 @@ def _name_quality(cand: Any, query: str) -> tuple[float, str]:
 def _candidates(m: Mention, gaz: PlaceSource) -> list[Any]:
     head = m.head
     if m.form == "demonym":
-        return gaz.lookup(head, kinds=["country"], name_types=_NAME_TYPES, limit=5)
+        return gaz.lookup(head, kinds=["country", "continent"], name_types=_NAME_TYPES, limit=5)
     if m.form == "province":
         found = gaz.lookup(head, kinds=["admin1", "admin2"], name_types=_NAME_TYPES, limit=10)
         if not found:
             found = _admin1_of_cities(head, gaz)
         return found
     if m.form == "part":
-        found = gaz.lookup(head, kinds=["country", "admin1"], name_types=_NAME_TYPES, limit=10)
-        return found or _admin1_of_cities(head, gaz) or gaz.lookup(head, name_types=_NAME_TYPES, limit=20)
-    if m.form in ("suburbs", "offset"):
+        found = gaz.lookup(head, name_types=_NAME_TYPES, limit=30)
+        if not any(c.kind in ("country", "admin1") for c in found):
+            found += _admin1_of_cities(head, gaz)
+        return found
+    if m.form == "feature":
+        return []
+    if m.form in ("suburbs", "offset", "district"):
         return gaz.lookup(head, kinds=["city"], name_types=_NAME_TYPES, limit=20)
     return gaz.lookup(head, name_types=_NAME_TYPES, limit=30)
 
@@ -117,6 +121,15 @@ def _admin1_of_cities(head: str, gaz: PlaceSource) -> list[Any]:
             if adm is not None and adm.id not in out:
                 out[adm.id] = adm
     return list(out.values())
+
+
+def _named_like_its_main_city(cand: Any, rivals: Sequence[Any]) -> bool:
+    """True if the largest town of this name lies in the province ``cand`` (Latakia in Latakia)."""
+    cities = [r for r in rivals if r.kind == "city"]
+    if not cities:
+        return True
+    top = max(cities, key=lambda r: r.population)
+    return top.country_code == cand.country_code and top.admin1_code == cand.admin1_code
 
 
 def _focus(cands_by_mention: Sequence[list[Any]]) -> Counter[str]:
@@ -147,6 +160,9 @@ def _score(
     if cand.kind == "country":
         score += 0.45
         reasons.append("country")
+    elif cand.kind == "continent":
+        score += 0.5
+        reasons.append("continent")
     elif cand.kind == "admin1":
         # A plain name shared by a province and its capital is, in news, the city.
         if m.form in ("name", "suburbs", "offset") and any(
@@ -157,7 +173,14 @@ def _score(
         else:
             score += 0.35
             reasons.append("first-level division")
+        if m.form == "part" and _named_like_its_main_city(cand, rivals):
+            # "north Latakia", "northern Aleppo": the part of the governorate, not of the city
+            score += 0.3
+            reasons.append("part of a province named like its main city")
     else:
+        if any(r.kind in ("country", "continent") and r.matched == m.head for r in rivals):
+            score -= 0.3
+            reasons.append("a country's or continent's name")
         pop = cand.population or 0
         pscore = min(math.log10(pop + 1) / 7.0, 1.0) * 0.35
         score += pscore
@@ -210,7 +233,7 @@ def role_of(m: Mention, text: str, kind: str, *, dateline: tuple[int, int] | Non
         return "dateline"
     before = text[max(0, m.start - 40):m.start]
     after = text[m.end:m.end + 40]
-    if m.form in ("province", "part", "suburbs", "offset", "border"):
+    if m.form in ("province", "part", "suburbs", "offset", "border", "district"):
         return "location"
     if m.form == "demonym":
         if re.match(rf"\s+(?:Arab Republic|{_GEO_NOUNS})\b(?!\s+(?:guards?|police|forces|troops|patrols?|officials))", after, re.I):
@@ -238,11 +261,9 @@ def _place(m: Mention, cand: Any, gaz: PlaceSource) -> Place | None:
     display = _display_name(cand, gaz)
     if m.form == "part" and m.direction:
         geom = gaz.geometry(cand.id)
-        if geom is None:
-            geom = offset_area(point, m.direction, cand.population)
-            part = geom
-        else:
-            part = directional_part(geom, m.direction)
+        if geom is None:  # a town: that side of its built-up disc
+            geom = circle(point, ring_radii(cand.population)[1])
+        part = directional_part(geom, m.direction)
         return Place(
             place_id=f"{base}:{m.direction}", name=f"{m.direction} {display}", kind="part",
             country_code=cand.country_code, point=representative(part), precision=2,
@@ -262,7 +283,13 @@ def _place(m: Mention, cand: Any, gaz: PlaceSource) -> Place | None:
             country_code=cand.country_code, point=representative(wedge), precision=2, geonameid=cand.id,
             admin1_code=cand.admin1_code, population=cand.population, geometry=wedge,
         )
-    if cand.kind in ("country", "admin1", "admin2"):
+    if m.form == "district":
+        return Place(
+            place_id=f"{base}:district", name=f"{display} ({m.text.split()[-1].lower()})", kind="district",
+            country_code=cand.country_code, point=point, precision=2, geonameid=cand.id,
+            admin1_code=cand.admin1_code, population=cand.population or None, geometry=None,
+        )
+    if cand.kind in ("country", "admin1", "admin2", "continent"):
         return Place(
             place_id=base, name=display, kind=cand.kind, country_code=cand.country_code, point=point,
             precision=3, geonameid=cand.id, admin1_code=cand.admin1_code,
@@ -344,7 +371,12 @@ def resolve_mentions(
                 out.append(Resolution(m, place, "location", score, reasons))
             continue
         if not cs:
-            out.append(Resolution(m, None, "location", 0.0, ("no candidate in the gazetteer",)))
+            why = (
+                "a named feature (street, river, building) that the gazetteer does not hold"
+                if m.form == "feature"
+                else "no candidate in the gazetteer"
+            )
+            out.append(Resolution(m, None, "location", 0.0, (why,)))
             continue
         hint = _containment_hint(m, text, gaz)
         scored = sorted(
@@ -356,7 +388,7 @@ def resolve_mentions(
         )
         best = scored[0]
         if best.score < MIN_SCORE:
-            out.append(Resolution(m, None, "location", best.score, ("no good candidate", *best.reasons)))
+            out.append(Resolution(m, None, "location", _confidence(best.score), ("no good candidate", *best.reasons)))
             continue
         place = _place(m, best.candidate, gaz)
         role = role_of(m, text, place.kind if place else "", dateline=dateline)
