@@ -110,6 +110,17 @@ def read_corpus(path: Path, limit: int | None) -> list[tuple[str, str, list[Any]
 
 
 def _maxrss_mb() -> float:
+    """Peak resident memory of this process in MB: ``VmHWM`` where /proc has it, else ``ru_maxrss``.
+
+    ``ru_maxrss`` is not used on Linux: it carries over the parent's peak across fork and exec, so a
+    small child of a large parent would report the parent's size.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     # Linux reports kilobytes, macOS bytes.
     scale = 1 / 1024 / 1024 if sys.platform == "darwin" else 1 / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
@@ -436,6 +447,7 @@ def error_analysis(
     fp_examples: dict[str, list[str]] = defaultdict(list)
     fp_names: Counter[str] = Counter()
     res_class: Counter[str] = Counter()
+    point_off: Counter[str] = Counter()
     res_examples: dict[str, list[tuple[float, str]]] = defaultdict(list)
     n_pairs = 0
 
@@ -512,6 +524,7 @@ def error_analysis(
             gold_place = gaz.get(g.geonameid) if g.geonameid is not None else None
             if g.geonameid is not None and info.get("geonameid") == g.geonameid:
                 cls = "right GeoNames place, its point differs from the gold's"
+                point_off[f"{info.get('place')} ({info.get('kind')}, {km:,.0f} km)"] += 1
             elif g.geonameid is not None and gold_place is None:
                 cls = "gold place not in the gazetteer"
             elif gold_place is not None and gold_place.kind != info.get("kind"):
@@ -575,6 +588,12 @@ def error_analysis(
     ]
     for cls, n in _top(res_class):
         lines.append(f"| {cls} | {n} |")
+    if point_off:
+        lines += [
+            "",
+            "Right place, wrong point, by place (the gazetteer's point for it is not GeoNames' point): "
+            + ", ".join(f"{k} ×{v}" for k, v in _top(point_off, 15)),
+        ]
     lines += ["", "Largest errors per class:", ""]
     for cls, _ in _top(res_class):
         worst = sorted(res_examples[cls], reverse=True)[:4]
@@ -622,6 +641,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         gazetteer.open_gazetteer().close()
 
     info = machine()
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "unknown"
     pinned = _pin_one_core()
     command = "python " + " ".join(shlex.quote(a) for a in [os.path.relpath(__file__), *sys.argv[1:]])
     print(f"machine: {info['platform']}; {info['cpu']}; nproc {info['nproc']}; {info['python']}")
@@ -634,6 +654,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"    {command}",
         "",
         f"- machine: {info['platform']}; CPU {info['cpu']}; nproc {info['nproc']}; {info['python']}",
+        f"- load average when starting (other work on the machine skews the speeds): {load}",
         f"- gazetteer: {args.gazetteer or 'the embedded one (gazetteer.open_gazetteer())'}",
         f"- documents: {'first ' + str(args.limit) + ' of each corpus' if args.limit else 'whole corpora'}",
         "- each system runs in a fresh subprocess "
@@ -649,7 +670,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "- first doc s: from starting the subprocess (interpreter start, imports, opening the gazetteer, "
         "loading the model) to the first document done (less reading the corpus file); for geomap this "
         "includes building its map features and rendering the map page in memory. The file cache is warm.",
-        "- peak RSS MB: `ru_maxrss` of the subprocess, so it includes the interpreter, the corpus text and "
+        "- peak RSS MB: the subprocess's peak resident memory (`VmHWM` from /proc/self/status; "
+        "`ru_maxrss` is not used because on Linux it carries the parent's peak across fork and exec), "
+        "so it includes the interpreter, the corpus text and "
         "the predictions (the subprocess held about {base} MB after reading the corpus, before any system).",
         "- scoring: `geo.evaluation.score` (overlap and exact P/R/F1; acc@161, median km and AUC over "
         "overlap-matched pairs; found@161 over all gold toponyms with coordinates). Best overlap F1 in bold.",
@@ -683,7 +706,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         section = ["## Error analysis: geomap on GeoWebNews-dev", "", *analysis, ""]
         print("\n".join(section))
         out += section
-    text = "\n".join(out).replace("{base}", f"{max(base_rss):.0f}" if base_rss else "?")
+    base = f"{min(base_rss):.0f}-{max(base_rss):.0f}" if base_rss else "?"
+    text = "\n".join(out).replace("{base}", base)
     Path(args.out).write_text(text, encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
     return 0

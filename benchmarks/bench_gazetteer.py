@@ -5,7 +5,7 @@ time to open the gazetteer and run a first lookup in a new process, the memory a
 latency of ``Gazetteer.lookup`` over names drawn at random from the gazetteer's own ``names`` table,
 next to a plain Python dict {normalized name: [ids]} built from the same names in the same run.
 
-    PYTHONPATH=. python benchmarks/bench_gazetteer.py [--build] [--path FILE] [--names N] [--seed S]
+    python benchmarks/bench_gazetteer.py [--build] [--path FILE] [--names N] [--seed S]
 
 Without ``--build`` or ``--path`` the embedded gazetteer is opened (``$GEOMAP_GAZETTEER`` or the
 user's cache; built there first if missing or out of date).  Results are recorded in GAZETTEER.md.

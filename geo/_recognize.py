@@ -292,7 +292,15 @@ def recognize(
             # "in Aleppo province"): a name it labels alone is judged on its context and size instead.
             # A name inside a longer person or organisation ("Jordan Henderson") stays vetoed.
             label = None
-        if _inside_org(a, b, text, run_toks) or label in _NOT_PLACE_LABELS:
+        if _inside_org(a, b, text, run_toks) or label in ("ORG", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW"):
+            # "Russian Foreign Ministry", "Free Syrian Army", "University of California": the place
+            # stands for who acts, not where; kept with form "organisation" (role actor, never drawn
+            # as a location) when the name is a country, province or city of some size.
+            if kinds & {"country", "admin1", "demonym", "continent"} or index.max_population(name) >= 100_000:
+                raw.append(RawMention(a, b, name, a, form="organisation", kinds=kinds, ner=label))
+                taken.append((a, b))
+            continue
+        if label in _NOT_PLACE_LABELS:
             continue
         if name in people and not _LOCATIVE.search(text[max(0, a - 30):a]):
             continue
@@ -317,6 +325,8 @@ def recognize(
             a += 4
         if any(a < r.end and r.start < b for r in raw):
             continue
+        if ent.label == "GPE" and not _LOCATIVE.search(text[max(0, a - 30):a]):
+            continue  # a "GPE" the gazetteer has never heard of, with nothing saying it is a place
         form = "feature" if ent.label == "FAC" else "name"
         raw.append(RawMention(a, b, text[a:b], a, form=form, source="ner", ner=ent.label))
 
@@ -360,6 +370,9 @@ _FEATURE_WORDS = (
 _FEATURE_AFTER = re.compile(rf"(?:\s+[A-Z][\w’'-]*){{0,2}}?\s+(?:{_FEATURE_WORDS})(?![\w])")
 
 
+_DATELINE_AFTER = re.compile(r"\s*(?:,\s*[A-Z][\w.]*\.?\s*)?(?:\(|--|—|–|-\s)")
+
+
 def _exactly_one_entity(a: int, b: int, entities: Sequence[Entity]) -> bool:
     return any(e.start == a and e.end == b for e in entities)
 
@@ -374,6 +387,8 @@ def _accept(
     name = text[a:b]
     if _LOCATIVE.search(text[max(0, a - 30):a]):
         return True
+    if name.isupper() and len(name) >= 4 and _DATELINE_AFTER.match(text, b):
+        return True  # a dateline: "BOSTON (AP) --", "SAN DIEGO, Calif. --"
     if re.match(rf"\s+(?:{_ADMIN_WORDS})\b", text[b:], re.I):
         return True
     sentence_initial = text[:a].strip() == "" or text[:a].rstrip().endswith((".", '"', "“", ":"))

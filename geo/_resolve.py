@@ -233,6 +233,8 @@ def role_of(m: Mention, text: str, kind: str, *, dateline: tuple[int, int] | Non
         return "dateline"
     before = text[max(0, m.start - 40):m.start]
     after = text[m.end:m.end + 40]
+    if m.form == "organisation":
+        return "actor"
     if m.form in ("province", "part", "suburbs", "offset", "border", "district"):
         return "location"
     if m.form == "demonym":

@@ -75,7 +75,10 @@ class Mention:
     ``form`` says how the place is named: ``name`` (plain), ``demonym`` ("Syrian"), ``province``
     ("Aleppo province"), ``part`` ("north Latakia", with ``direction``), ``suburbs`` ("the suburbs of
     Damascus"), ``border`` ("the Syrian-Turkish border", with ``other`` naming the second country),
-    ``offset`` ("north of Baghdad", with ``direction``).  ``head`` is the place name inside the span.
+    ``offset`` ("north of Baghdad", with ``direction``), ``district`` ("Orange County"), ``feature``
+    (a street, river or building the gazetteer does not hold: "Royal Street"), ``organisation`` (a
+    place name inside an organisation's name: "Russian" in "Russian Foreign Ministry"; its role is
+    always ``actor``).  ``head`` is the place name inside the span.
     """
 
     doc: str
