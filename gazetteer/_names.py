@@ -15,14 +15,54 @@ __all__ = ["normalize"]
 
 _SPECIAL = str.maketrans(
     {
-        "ø": "o", "Ø": "o", "ß": "ss", "ł": "l", "Ł": "l", "ı": "i", "đ": "d", "Đ": "d",
-        "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "þ": "th", "ð": "d",
+        "ø": "o",
+        "Ø": "o",
+        "ß": "ss",
+        "ł": "l",
+        "Ł": "l",
+        "ı": "i",
+        "đ": "d",
+        "Đ": "d",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "þ": "th",
+        "ð": "d",
         # apostrophes, ayn and hamza marks vanish: "Dar'a" == "Dara", "Ma‘arrat" == "Maarrat"
-        "'": "", "’": "", "‘": "", "`": "", "ʿ": "", "ʾ": "", "ʼ": "", "´": "",
+        "'": "",
+        "’": "",
+        "‘": "",
+        "`": "",
+        "ʿ": "",
+        "ʾ": "",
+        "ʼ": "",
+        "´": "",
     }
 )
-_ARTICLES = frozenset({"al", "el", "ad", "adh", "ar", "as", "ash", "at", "ath", "az", "an", "ad", "ez", "es",
-                       "ed", "et", "er", "en", "ech", "esh"})
+_ARTICLES = frozenset(
+    {
+        "al",
+        "el",
+        "ad",
+        "adh",
+        "ar",
+        "as",
+        "ash",
+        "at",
+        "ath",
+        "az",
+        "an",
+        "ez",
+        "es",
+        "ed",
+        "et",
+        "er",
+        "en",
+        "ech",
+        "esh",
+    }
+)
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _DOUBLE = re.compile(r"([a-z])\1+")
 

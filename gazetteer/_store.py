@@ -87,8 +87,10 @@ def open_gazetteer(
         log.warning("%s is not a valid gazetteer; rebuilding it", p)
         build(p, progress=progress)
         return Gazetteer(_connect_readonly(p), p)
-    if build_missing and gaz.meta.get("source") == "packages" and gaz.meta.get("fingerprint") != (
-        source_fingerprint()
+    if (
+        build_missing
+        and gaz.meta.get("source") == "packages"
+        and gaz.meta.get("fingerprint") != (source_fingerprint())
     ):
         log.info("the gazetteer's sources changed; rebuilding %s", p)
         gaz.close()
@@ -188,7 +190,8 @@ class Gazetteer:
     def country(self, code: str) -> Candidate | None:
         """The country with ISO 3166-1 alpha-2 ``code``."""
         row = self._con.execute(
-            f"SELECT {_COLUMNS}, p.name, 'name' FROM places p WHERE p.kind = 'country' AND p.country_code = ?",
+            f"SELECT {_COLUMNS}, p.name, 'name' FROM places p"
+            " WHERE p.kind = 'country' AND p.country_code = ?",
             (code.upper(),),
         ).fetchone()
         return None if row is None else _candidate(row)
@@ -227,7 +230,8 @@ class Gazetteer:
         pop = 0
         if norm:
             for kind, name_type, population in self._con.execute(
-                "SELECT p.kind, n.name_type, max(p.population) FROM names n JOIN places p ON p.id = n.place_id"
+                "SELECT p.kind, n.name_type, max(p.population)"
+                " FROM names n JOIN places p ON p.id = n.place_id"
                 " WHERE n.norm = ? AND n.name_type IN ('name', 'ascii', 'alt', 'demonym')"
                 " GROUP BY p.kind, n.name_type",
                 (norm,),
@@ -242,16 +246,22 @@ class Gazetteer:
     def has_exact_name(self, name: str) -> bool:
         """True if some place has exactly this name, as written ("Va.", "Calif.")."""
         norm = normalize(name)
-        return bool(norm) and self._con.execute(
-            "SELECT 1 FROM names WHERE norm = ? AND name = ? LIMIT 1", (norm, name)
-        ).fetchone() is not None
+        return (
+            bool(norm)
+            and self._con.execute(
+                "SELECT 1 FROM names WHERE norm = ? AND name = ? LIMIT 1", (norm, name)
+            ).fetchone()
+            is not None
+        )
 
     def has_name(self, name: str) -> bool:
         """True if any place has a name that folds like ``name`` (a cheap test for recognition)."""
         norm = normalize(name)
-        return bool(norm) and self._con.execute(
-            "SELECT 1 FROM names WHERE norm = ? LIMIT 1", (norm,)
-        ).fetchone() is not None
+        return (
+            bool(norm)
+            and self._con.execute("SELECT 1 FROM names WHERE norm = ? LIMIT 1", (norm,)).fetchone()
+            is not None
+        )
 
     # -- geometries --
     def geometry(self, place_id: int) -> BaseGeometry | None:
@@ -281,7 +291,8 @@ class Gazetteer:
                 continue
             a, b = self.country_code_of(m["a"]), self.country_code_of(m["b"])
             if a and b and a != b and (line := self.border(a, b)) is not None:
-                return (*sorted((a, b)), line)  # type: ignore[return-value]
+                lo, hi = sorted((a, b))
+                return (lo, hi, line)
         return None
 
     def countries_geometries(self) -> list[tuple[str, BaseGeometry]]:

@@ -16,8 +16,14 @@ from ._types import Coordinate
 __all__ = ["circle", "directional_part", "offset_area", "representative", "ring_radii", "suburbs_ring"]
 
 _BEARINGS = {
-    "north": 0.0, "northeast": 45.0, "east": 90.0, "southeast": 135.0, "south": 180.0,
-    "southwest": 225.0, "west": 270.0, "northwest": 315.0,
+    "north": 0.0,
+    "northeast": 45.0,
+    "east": 90.0,
+    "southeast": 135.0,
+    "south": 180.0,
+    "southwest": 225.0,
+    "west": 270.0,
+    "northwest": 315.0,
 }
 
 
@@ -71,8 +77,10 @@ def suburbs_ring(center: Coordinate, population: int | None) -> Polygon:
     return Polygon(circle(center, outer).exterior.coords, [circle(center, inner).exterior.coords[::-1]])
 
 
-def offset_area(center: Coordinate, direction: str, population: int | None, *, km: float | None = None) -> Polygon:
-    """"North of Baghdad": a wedge of 60 degrees on that side, from the city's edge outwards.
+def offset_area(
+    center: Coordinate, direction: str, population: int | None, *, km: float | None = None
+) -> Polygon:
+    """ "North of Baghdad": a wedge of 60 degrees on that side, from the city's edge outwards.
 
     With ``km`` ("20 km north of") the wedge is centred on that distance; otherwise it reaches from the
     edge of the city (see :func:`ring_radii`) to three times as far.

@@ -26,7 +26,9 @@ def load_model(name: str = DEFAULT_MODEL) -> Any:
     """Load a spaCy pipeline with only its named-entity recogniser (the rest is not needed)."""
     import spacy
 
-    return spacy.load(name, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
+    return spacy.load(
+        name, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
+    )
 
 
 class Geoparser:
@@ -63,7 +65,9 @@ class Geoparser:
         doc = Document(id=doc_id, text=text, date=date, source=source, url=url, title=title)
         return next(self.parse_documents([doc], year=year))
 
-    def parse_documents(self, documents: Iterable[Document], *, year: int | None = None) -> Iterator[ParseResult]:
+    def parse_documents(
+        self, documents: Iterable[Document], *, year: int | None = None
+    ) -> Iterator[ParseResult]:
         """Parse many reports; the model reads them in batches."""
         docs = list(documents)
         if self.nlp is not None:
@@ -84,7 +88,7 @@ class Geoparser:
             word
             for e in entities
             if e.label == "PERSON"
-            for word in doc.text[e.start:e.end].split()[1:]
+            for word in doc.text[e.start : e.end].split()[1:]
             if word[:1].isupper()
         )
         mentions: list[Mention] = []
@@ -96,7 +100,10 @@ class Geoparser:
             ]
             mentions.extend(
                 recognize(
-                    st, self.gazetteer, entities=local, find_border=self.gazetteer.find_border,
+                    st,
+                    self.gazetteer,
+                    entities=local,
+                    find_border=self.gazetteer.find_border,
                     dateline=dateline_span,
                     people=people,
                 )

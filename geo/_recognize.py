@@ -57,46 +57,262 @@ class RawMention:
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_](?:[\w’']|[-‐](?=\w))*", re.UNICODE)
 _CONNECTORS = frozenset(
-    "of and de del della di da do dos das la le les al el ad as ar az ash ez es an at ath am im sur upon on "
-    "bin ibn ben abu y e i ul".split()
+    [
+        "of",
+        "and",
+        "de",
+        "del",
+        "della",
+        "di",
+        "da",
+        "do",
+        "dos",
+        "das",
+        "la",
+        "le",
+        "les",
+        "al",
+        "el",
+        "ad",
+        "as",
+        "ar",
+        "az",
+        "ash",
+        "ez",
+        "es",
+        "an",
+        "at",
+        "ath",
+        "am",
+        "im",
+        "sur",
+        "upon",
+        "on",
+        "bin",
+        "ibn",
+        "ben",
+        "abu",
+        "y",
+        "e",
+        "i",
+        "ul",
+    ]
 )
 # Words that head an organisation's name: a place name inside such a run is not a location.
 _ORG_HEADS = frozenset(
-    """ministry ministries council army armies party front group groups coalition observatory committee
-    agency center centre guard guards navy government embassy news times post airlines airways university
-    bank commission federation union forces force brigade brigades battalion battalions movement alliance
-    organisation organization institute foundation court parliament assembly office service services
-    company corporation network channel television radio press agency league club team fc mission
-    directorate command headquarters staff authority authorities police""".split()
+    [
+        "ministry",
+        "ministries",
+        "council",
+        "army",
+        "armies",
+        "party",
+        "front",
+        "group",
+        "groups",
+        "coalition",
+        "observatory",
+        "committee",
+        "agency",
+        "center",
+        "centre",
+        "guard",
+        "guards",
+        "navy",
+        "government",
+        "embassy",
+        "news",
+        "times",
+        "post",
+        "airlines",
+        "airways",
+        "university",
+        "bank",
+        "commission",
+        "federation",
+        "union",
+        "forces",
+        "force",
+        "brigade",
+        "brigades",
+        "battalion",
+        "battalions",
+        "movement",
+        "alliance",
+        "organisation",
+        "organization",
+        "institute",
+        "foundation",
+        "court",
+        "parliament",
+        "assembly",
+        "office",
+        "service",
+        "services",
+        "company",
+        "corporation",
+        "network",
+        "channel",
+        "television",
+        "radio",
+        "press",
+        "agency",
+        "league",
+        "club",
+        "team",
+        "fc",
+        "mission",
+        "directorate",
+        "command",
+        "headquarters",
+        "staff",
+        "authority",
+        "authorities",
+        "police",
+    ]
 )
 _GEO_NOUNS = frozenset(
-    """province provinces governorate governorates region regions oblast oblasts district districts
-    territory territories border borders frontier city cities town towns village villages coast coastline
-    countryside capital airspace soil side regions mountains desert waters countryside areas area
-    land lands state states county counties prefecture municipality suburbs outskirts north south east
-    west part parts highway road""".split()
+    [
+        "province",
+        "provinces",
+        "governorate",
+        "governorates",
+        "region",
+        "regions",
+        "oblast",
+        "oblasts",
+        "district",
+        "districts",
+        "territory",
+        "territories",
+        "border",
+        "borders",
+        "frontier",
+        "city",
+        "cities",
+        "town",
+        "towns",
+        "village",
+        "villages",
+        "coast",
+        "coastline",
+        "countryside",
+        "capital",
+        "airspace",
+        "soil",
+        "side",
+        "regions",
+        "mountains",
+        "desert",
+        "waters",
+        "countryside",
+        "areas",
+        "area",
+        "land",
+        "lands",
+        "state",
+        "states",
+        "county",
+        "counties",
+        "prefecture",
+        "municipality",
+        "suburbs",
+        "outskirts",
+        "north",
+        "south",
+        "east",
+        "west",
+        "part",
+        "parts",
+        "highway",
+        "road",
+    ]
 )
-_ADMIN_WORDS = r"province|governorate|region|oblast|district|state|county|prefecture|department|raion|wilaya|muhafazah"
+_ADMIN_WORDS = (
+    r"province|governorate|region|oblast|district|state|county|prefecture|department|raion|wilaya|muhafazah"
+)
 _DIRECTIONS = {
-    "north": "north", "northern": "north", "south": "south", "southern": "south", "east": "east",
-    "eastern": "east", "west": "west", "western": "west", "northeast": "northeast",
-    "northeastern": "northeast", "north-east": "northeast", "north-eastern": "northeast",
-    "northwest": "northwest", "northwestern": "northwest", "north-west": "northwest",
-    "north-western": "northwest", "southeast": "southeast", "southeastern": "southeast",
-    "south-east": "southeast", "south-eastern": "southeast", "southwest": "southwest",
-    "southwestern": "southwest", "south-west": "southwest", "south-western": "southwest",
+    "north": "north",
+    "northern": "north",
+    "south": "south",
+    "southern": "south",
+    "east": "east",
+    "eastern": "east",
+    "west": "west",
+    "western": "west",
+    "northeast": "northeast",
+    "northeastern": "northeast",
+    "north-east": "northeast",
+    "north-eastern": "northeast",
+    "northwest": "northwest",
+    "northwestern": "northwest",
+    "north-west": "northwest",
+    "north-western": "northwest",
+    "southeast": "southeast",
+    "southeastern": "southeast",
+    "south-east": "southeast",
+    "south-eastern": "southeast",
+    "southwest": "southwest",
+    "southwestern": "southwest",
+    "south-west": "southwest",
+    "south-western": "southwest",
     "central": "central",
 }
 _DIR_ALT = "|".join(sorted((re.escape(d) for d in _DIRECTIONS), key=len, reverse=True))
 _RING_WORDS = r"suburbs?|outskirts|environs|vicinity|surroundings"
 _NOT_PLACE_LABELS = frozenset(
-    {"PERSON", "ORG", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "LANGUAGE", "DATE", "TIME", "MONEY",
-     "QUANTITY", "ORDINAL", "CARDINAL", "PERCENT"}
+    {
+        "PERSON",
+        "ORG",
+        "WORK_OF_ART",
+        "EVENT",
+        "PRODUCT",
+        "LAW",
+        "LANGUAGE",
+        "DATE",
+        "TIME",
+        "MONEY",
+        "QUANTITY",
+        "ORDINAL",
+        "CARDINAL",
+        "PERCENT",
+    }
 )
 # Calendar words are never taken as places ("from May 25", "on Friday"), whatever a village is called.
 _CALENDAR = frozenset(
-    """january february march april may june july august september october november december jan feb mar apr
-    jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday""".split()
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ]
 )
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _LOCATIVE = re.compile(
@@ -268,8 +484,15 @@ def recognize(
         first = "a" if m.group("a") else "a2"
         second = "b" if m.group("b") else "b2"
         raw.append(
-            RawMention(m.start("phrase"), m.end("phrase"), m.group(first), m.start(first), form="border",
-                       other=m.group(second), kinds=frozenset({"border"}))
+            RawMention(
+                m.start("phrase"),
+                m.end("phrase"),
+                m.group(first),
+                m.start(first),
+                form="border",
+                other=m.group(second),
+                kinds=frozenset({"border"}),
+            )
         )
         taken.append((m.start("phrase"), m.end("phrase")))
 
@@ -283,7 +506,9 @@ def recognize(
             continue
         run_toks = [toks[k] for k in run]
         name = text[a:b]
-        short_ok = "country" in kinds or (text[b:b + 1] == "." and "admin1" in kinds and _abbreviation(name, index))
+        short_ok = "country" in kinds or (
+            text[b : b + 1] == "." and "admin1" in kinds and _abbreviation(name, index)
+        )
         if name.lower() in _CALENDAR or name.lower() in _DIRECTIONS or (len(name) < 3 and not short_ok):
             continue
         label = _ner_label(a, b, entities)
@@ -302,7 +527,7 @@ def recognize(
             continue
         if label in _NOT_PLACE_LABELS:
             continue
-        if name in people and not _LOCATIVE.search(text[max(0, a - 30):a]):
+        if name in people and not _LOCATIVE.search(text[max(0, a - 30) : a]):
             continue
         feature = _FEATURE_AFTER.match(text, b)
         if feature and run_toks[-1].end >= feature.end():
@@ -312,7 +537,13 @@ def recognize(
             continue
         if not _accept(a, b, text, kinds, label, index):
             continue
-        if b < len(text) and text[b] == "." and len(name) <= 5 and "admin1" in kinds and _abbreviation(name, index):
+        if (
+            b < len(text)
+            and text[b] == "."
+            and len(name) <= 5
+            and "admin1" in kinds
+            and _abbreviation(name, index)
+        ):
             b += 1  # "Va.", "Calif."
         raw.append(_compound(text, a, b, kinds, label))
 
@@ -325,7 +556,7 @@ def recognize(
             a += 4
         if any(a < r.end and r.start < b for r in raw):
             continue
-        if ent.label == "GPE" and not _LOCATIVE.search(text[max(0, a - 30):a]):
+        if ent.label == "GPE" and not _LOCATIVE.search(text[max(0, a - 30) : a]):
             continue  # a "GPE" the gazetteer has never heard of, with nothing saying it is a place
         form = "feature" if ent.label == "FAC" else "name"
         raw.append(RawMention(a, b, text[a:b], a, form=form, source="ner", ner=ent.label))
@@ -342,7 +573,7 @@ def recognize(
                 doc=statement.doc,
                 start=statement.start + r.start,
                 end=statement.start + r.end,
-                text=text[r.start:r.end],
+                text=text[r.start : r.end],
                 sentence=statement.index,
                 head=r.head,
                 form=r.form,
@@ -377,15 +608,13 @@ def _exactly_one_entity(a: int, b: int, entities: Sequence[Entity]) -> bool:
     return any(e.start == a and e.end == b for e in entities)
 
 
-def _accept(
-    a: int, b: int, text: str, kinds: frozenset[str], label: str | None, index: NameIndex
-) -> bool:
+def _accept(a: int, b: int, text: str, kinds: frozenset[str], label: str | None, index: NameIndex) -> bool:
     if label in _PLACE_LABELS or (label == "NORP" and "demonym" in kinds):
         return True
     if kinds & {"country", "admin1", "demonym", "border"}:
         return True
     name = text[a:b]
-    if _LOCATIVE.search(text[max(0, a - 30):a]):
+    if _LOCATIVE.search(text[max(0, a - 30) : a]):
         return True
     if name.isupper() and len(name) >= 4 and _DATELINE_AFTER.match(text, b):
         return True  # a dateline: "BOSTON (AP) --", "SAN DIEGO, Calif. --"
@@ -399,15 +628,16 @@ def _accept(
 
 _BORDER = re.compile(
     r"(?P<phrase>(?P<a>[A-Z][\w’']+)[-–/](?P<b>[A-Z][\w’']+)\s+(?:border|frontier)"
-    r"|border\s+(?:between|of)\s+(?:the\s+)?(?P<a2>[A-Z][\w’' ]+?)\s+and\s+(?:the\s+)?(?P<b2>[A-Z][\w’']+(?:\s[A-Z][\w’']+)?))"
+    r"|border\s+(?:between|of)\s+(?:the\s+)?(?P<a2>[A-Z][\w’' ]+?)\s+and\s+(?:the\s+)?"
+    r"(?P<b2>[A-Z][\w’']+(?:\s[A-Z][\w’']+)?))"
 )
 
 
 def _compound(text: str, a: int, b: int, kinds: frozenset[str], label: str | None) -> RawMention:
     """Extend a name to the construction around it."""
     head = text[a:b]
-    before = text[max(0, a - 40):a]
-    after = text[b:b + 40]
+    before = text[max(0, a - 40) : a]
+    after = text[b : b + 40]
     # "Aleppo province", "Donetsk oblast", "Aleppo governorate"
     m = re.match(rf"\s+(?P<w>{_ADMIN_WORDS})\b", after, re.I)
     if m and kinds & {"admin1", "admin2", "city"} and not _demonym_only(kinds):
@@ -416,8 +646,16 @@ def _compound(text: str, a: int, b: int, kinds: frozenset[str], label: str | Non
             form = "district"
         d = re.search(rf"\b(?P<d>{_DIR_ALT})\s+$", before, re.I)
         if d:
-            return RawMention(a - len(d.group(0)), b + m.end(), head, a, form="part",
-                              direction=_DIRECTIONS[d["d"].lower()], kinds=kinds, ner=label)
+            return RawMention(
+                a - len(d.group(0)),
+                b + m.end(),
+                head,
+                a,
+                form="part",
+                direction=_DIRECTIONS[d["d"].lower()],
+                kinds=kinds,
+                ner=label,
+            )
         return RawMention(start, b + m.end(), head, a, form=form, kinds=kinds, ner=label)
     # "the province of Idlib"
     m = re.search(rf"\b(?:the\s+)?(?P<w>{_ADMIN_WORDS})\s+of\s+$", before, re.I)
@@ -434,8 +672,16 @@ def _compound(text: str, a: int, b: int, kinds: frozenset[str], label: str | Non
     # "(some 20 km) north of Baghdad"
     m = re.search(rf"\b(?P<d>{_DIR_ALT})\s+of\s+$", before, re.I)
     if m and not _demonym_only(kinds):
-        return RawMention(a - (len(before) - m.start()), b, head, a, form="offset",
-                          direction=_DIRECTIONS[m["d"].lower()], kinds=kinds, ner=label)
+        return RawMention(
+            a - (len(before) - m.start()),
+            b,
+            head,
+            a,
+            form="offset",
+            direction=_DIRECTIONS[m["d"].lower()],
+            kinds=kinds,
+            ner=label,
+        )
     # "north Latakia", "southern Aleppo countryside"
     m = re.search(rf"\b(?P<d>{_DIR_ALT})\s+$", before, re.I)
     if m and not _demonym_only(kinds):
@@ -443,8 +689,16 @@ def _compound(text: str, a: int, b: int, kinds: frozenset[str], label: str | Non
         c = re.match(r"\s+countryside\b", after, re.I)
         if c:
             end = b + c.end()
-        return RawMention(a - (len(before) - m.start()), end, head, a, form="part",
-                          direction=_DIRECTIONS[m["d"].lower()], kinds=kinds, ner=label)
+        return RawMention(
+            a - (len(before) - m.start()),
+            end,
+            head,
+            a,
+            form="part",
+            direction=_DIRECTIONS[m["d"].lower()],
+            kinds=kinds,
+            ner=label,
+        )
     # "Aleppo countryside", "the Idlib countryside": the province around the city
     m = re.match(r"\s+countryside\b", after, re.I)
     if m and not _demonym_only(kinds):
@@ -456,4 +710,3 @@ def _compound(text: str, a: int, b: int, kinds: frozenset[str], label: str | Non
 
 def _demonym_only(kinds: frozenset[str]) -> bool:
     return kinds == frozenset({"demonym"})
-

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -25,14 +24,29 @@ __all__ = ["MIN_SCORE", "PlaceSource", "resolve_mentions"]
 #: Below this score a mention is reported unresolved.
 MIN_SCORE = 0.35
 
-_FCODE_BONUS = {"PPLC": 0.30, "PPLA": 0.20, "PPLA2": 0.10, "PPLG": 0.10, "PPLX": -0.25, "PPLH": -0.3, "PPLQ": -0.3}
+_FCODE_BONUS = {
+    "PPLC": 0.30,
+    "PPLA": 0.20,
+    "PPLA2": 0.10,
+    "PPLG": 0.10,
+    "PPLX": -0.25,
+    "PPLH": -0.3,
+    "PPLQ": -0.3,
+}
 
 
 class PlaceSource(Protocol):
     """What resolution needs of a gazetteer (``gazetteer.Gazetteer`` is one)."""
 
-    def lookup(self, name: str, *, country: str | None = ..., kinds: Any = ..., name_types: Any = ...,
-               limit: int = ...) -> list[Any]: ...
+    def lookup(
+        self,
+        name: str,
+        *,
+        country: str | None = ...,
+        kinds: Any = ...,
+        name_types: Any = ...,
+        limit: int = ...,
+    ) -> list[Any]: ...
     def get(self, place_id: int) -> Any: ...
     def geometry(self, place_id: int) -> Any: ...
     def border(self, a: str, b: str) -> Any: ...
@@ -42,15 +56,17 @@ class PlaceSource(Protocol):
 
 
 _NAME_TYPES = ("name", "ascii", "alt", "demonym")
-_SPEECH = r"(?:said|says|warned|warns|announced|announces|stated|states|insisted|insists|denied|denies|accused|" \
-          r"accuses|claimed|claims|believes|called|calls|urged|urges|demanded|demands|rejected|rejects|" \
-          r"has|have|had|is|was|will|would|reserves|reserved|began|begun|proposed|proposes|agreed|agrees|" \
-          r"wants|hopes|threatened|threatens|responded|responds|told|added|adds|condemned|condemns|gave|gives|sent|" \
-          r"sends|launched|launches|signed|signs|backed|backs|supports|supported|opposed|opposes|" \
-          r"vetoed|vetoes|imposed|imposes|offered|offers|expects|expected|plans|planned|intends|intended|" \
-          r"must|should|can|could|may|might|did|does|do|refused|refuses|recognized|recognised|recognizes|" \
-          r"recognises|sanctioned|struck|strikes|attacked|attacks|invaded|invades|deployed|deploys|" \
-          r"continues|continued|joined|joins|helped|helps|wanted|asked|asks|tried|tries|seeks|sought)"
+_SPEECH = (
+    r"(?:said|says|warned|warns|announced|announces|stated|states|insisted|insists|denied|denies|accused|"
+    r"accuses|claimed|claims|believes|called|calls|urged|urges|demanded|demands|rejected|rejects|"
+    r"has|have|had|is|was|will|would|reserves|reserved|began|begun|proposed|proposes|agreed|agrees|"
+    r"wants|hopes|threatened|threatens|responded|responds|told|added|adds|condemned|condemns|gave|gives|sent|"
+    r"sends|launched|launches|signed|signs|backed|backs|supports|supported|opposed|opposes|"
+    r"vetoed|vetoes|imposed|imposes|offered|offers|expects|expected|plans|planned|intends|intended|"
+    r"must|should|can|could|may|might|did|does|do|refused|refuses|recognized|recognised|recognizes|"
+    r"recognises|sanctioned|struck|strikes|attacked|attacks|invaded|invades|deployed|deploys|"
+    r"continues|continued|joined|joins|helped|helps|wanted|asked|asks|tried|tries|seeks|sought)"
+)
 _AGENT_NOUNS = (
     r"(?:army|armed|troops|forces|force|air|military|government|president|prime|minister|ministry|officials?|"
     r"leadership|leaders?|authorities|diplomats?|delegation|defen[cs]e|foreign|counterparts?|colleagues|side|"
@@ -132,13 +148,13 @@ def _named_like_its_main_city(cand: Any, rivals: Sequence[Any]) -> bool:
     return top.country_code == cand.country_code and top.admin1_code == cand.admin1_code
 
 
-def _focus(cands_by_mention: Sequence[list[Any]]) -> Counter[str]:
+def _focus(cands_by_mention: Sequence[list[Any]]) -> dict[str, float]:
     """Country focus: each mention votes for the countries of its candidates, unambiguous ones fully."""
-    focus: Counter[str] = Counter()
+    focus: dict[str, float] = {}
     for cands in cands_by_mention:
         codes = {c.country_code for c in cands[:5] if c.country_code}
         for cc in codes:
-            focus[cc] += 1.0 / len(codes)
+            focus[cc] = focus.get(cc, 0.0) + 1.0 / len(codes)
     return focus
 
 
@@ -146,7 +162,7 @@ def _score(
     m: Mention,
     cand: Any,
     *,
-    focus: Counter[str],
+    focus: dict[str, float],
     total: float,
     hint: tuple[str, str | None] | None,
     anchors: Sequence[Coordinate],
@@ -166,7 +182,8 @@ def _score(
     elif cand.kind == "admin1":
         # A plain name shared by a province and its capital is, in news, the city.
         if m.form in ("name", "suburbs", "offset") and any(
-            r.kind == "city" and r.country_code == cand.country_code and r.population >= 50_000 for r in rivals
+            r.kind == "city" and r.country_code == cand.country_code and r.population >= 50_000
+            for r in rivals
         ):
             score += 0.05
             reasons.append("province named like its city")
@@ -216,8 +233,8 @@ _CONTAINER = re.compile(r"^\s*(?:,|\bin|\bof)\s+(?:the\s+)?(?P<name>[A-Z][\w’'
 
 
 def _containment_hint(m: Mention, text: str, gaz: PlaceSource) -> tuple[str, str | None] | None:
-    """"Idlib, Syria" / "Kherson in Ukraine" / "Ma'arrat of Idlib province": the container's codes."""
-    match = _CONTAINER.match(text[m.end:m.end + 60])
+    """ "Idlib, Syria" / "Kherson in Ukraine" / "Ma'arrat of Idlib province": the container's codes."""
+    match = _CONTAINER.match(text[m.end : m.end + 60])
     if not match:
         return None
     for cand in gaz.lookup(match["name"], kinds=["country", "admin1"], name_types=_NAME_TYPES, limit=3):
@@ -231,19 +248,27 @@ def role_of(m: Mention, text: str, kind: str, *, dateline: tuple[int, int] | Non
     """Location, dateline, or actor: does the name say where, or who acts?"""
     if dateline is not None and m.start == dateline[0]:
         return "dateline"
-    before = text[max(0, m.start - 40):m.start]
-    after = text[m.end:m.end + 40]
+    before = text[max(0, m.start - 40) : m.start]
+    after = text[m.end : m.end + 40]
     if m.form == "organisation":
         return "actor"
     if m.form in ("province", "part", "suburbs", "offset", "border", "district"):
         return "location"
     if m.form == "demonym":
-        if re.match(rf"\s+(?:Arab Republic|{_GEO_NOUNS})\b(?!\s+(?:guards?|police|forces|troops|patrols?|officials))", after, re.I):
+        if re.match(
+            rf"\s+(?:Arab Republic|{_GEO_NOUNS})\b(?!\s+(?:guards?|police|forces|troops|patrols?|officials))",
+            after,
+            re.I,
+        ):
             return "location"
         return "actor"
     if re.match(r"[-‐]led\b|['’]s\s+(?:[A-Z]|" + _AGENT_NOUNS + ")", after):
         return "actor"
-    if kind in ("country", "city", "admin1") and re.match(rf"\s+{_SPEECH}\b", after) and not _LOCATIVE_BEFORE.search(before):
+    if (
+        kind in ("country", "city", "admin1")
+        and re.match(rf"\s+{_SPEECH}\b", after)
+        and not _LOCATIVE_BEFORE.search(before)
+    ):
         # "Russia has begun", "Moscow said", "Beijing warned": the name stands for its government
         return "actor"
     if kind == "country":
@@ -256,7 +281,7 @@ def role_of(m: Mention, text: str, kind: str, *, dateline: tuple[int, int] | Non
     return "location"
 
 
-def _place(m: Mention, cand: Any, gaz: PlaceSource) -> Place | None:
+def _place(m: Mention, cand: Any, gaz: PlaceSource) -> Place:
     """The place as it is drawn, for the mention's form."""
     point = Coordinate(cand.lat, cand.lon)
     base = f"gn:{cand.id}"
@@ -267,40 +292,82 @@ def _place(m: Mention, cand: Any, gaz: PlaceSource) -> Place | None:
             geom = circle(point, ring_radii(cand.population)[1])
         part = directional_part(geom, m.direction)
         return Place(
-            place_id=f"{base}:{m.direction}", name=f"{m.direction} {display}", kind="part",
-            country_code=cand.country_code, point=representative(part), precision=2,
-            geonameid=cand.id, admin1_code=cand.admin1_code, population=None, geometry=part,
+            place_id=f"{base}:{m.direction}",
+            name=f"{m.direction} {display}",
+            kind="part",
+            country_code=cand.country_code,
+            point=representative(part),
+            precision=2,
+            geonameid=cand.id,
+            admin1_code=cand.admin1_code,
+            population=None,
+            geometry=part,
         )
     if m.form == "suburbs":
         ring = suburbs_ring(point, cand.population)
         return Place(
-            place_id=f"{base}:suburbs", name=f"suburbs of {display}", kind="suburbs",
-            country_code=cand.country_code, point=point, precision=2, geonameid=cand.id,
-            admin1_code=cand.admin1_code, population=cand.population, geometry=ring,
+            place_id=f"{base}:suburbs",
+            name=f"suburbs of {display}",
+            kind="suburbs",
+            country_code=cand.country_code,
+            point=point,
+            precision=2,
+            geonameid=cand.id,
+            admin1_code=cand.admin1_code,
+            population=cand.population,
+            geometry=ring,
         )
     if m.form == "offset" and m.direction:
         wedge = offset_area(point, m.direction, cand.population)
         return Place(
-            place_id=f"{base}:{m.direction}-of", name=f"{m.direction} of {display}", kind="offset",
-            country_code=cand.country_code, point=representative(wedge), precision=2, geonameid=cand.id,
-            admin1_code=cand.admin1_code, population=cand.population, geometry=wedge,
+            place_id=f"{base}:{m.direction}-of",
+            name=f"{m.direction} of {display}",
+            kind="offset",
+            country_code=cand.country_code,
+            point=representative(wedge),
+            precision=2,
+            geonameid=cand.id,
+            admin1_code=cand.admin1_code,
+            population=cand.population,
+            geometry=wedge,
         )
     if m.form == "district":
         return Place(
-            place_id=f"{base}:district", name=f"{display} ({m.text.split()[-1].lower()})", kind="district",
-            country_code=cand.country_code, point=point, precision=2, geonameid=cand.id,
-            admin1_code=cand.admin1_code, population=cand.population or None, geometry=None,
+            place_id=f"{base}:district",
+            name=f"{display} ({m.text.split()[-1].lower()})",
+            kind="district",
+            country_code=cand.country_code,
+            point=point,
+            precision=2,
+            geonameid=cand.id,
+            admin1_code=cand.admin1_code,
+            population=cand.population or None,
+            geometry=None,
         )
     if cand.kind in ("country", "admin1", "admin2", "continent"):
         return Place(
-            place_id=base, name=display, kind=cand.kind, country_code=cand.country_code, point=point,
-            precision=3, geonameid=cand.id, admin1_code=cand.admin1_code,
-            population=cand.population or None, geometry=gaz.geometry(cand.id),
+            place_id=base,
+            name=display,
+            kind=cand.kind,
+            country_code=cand.country_code,
+            point=point,
+            precision=3,
+            geonameid=cand.id,
+            admin1_code=cand.admin1_code,
+            population=cand.population or None,
+            geometry=gaz.geometry(cand.id),
         )
     return Place(
-        place_id=base, name=display, kind="city" if cand.kind == "city" else cand.kind,
-        country_code=cand.country_code, point=point, precision=1, geonameid=cand.id,
-        admin1_code=cand.admin1_code, population=cand.population or None, geometry=None,
+        place_id=base,
+        name=display,
+        kind="city" if cand.kind == "city" else cand.kind,
+        country_code=cand.country_code,
+        point=point,
+        precision=1,
+        geonameid=cand.id,
+        admin1_code=cand.admin1_code,
+        population=cand.population or None,
+        geometry=None,
     )
 
 
@@ -329,8 +396,13 @@ def _border_place(m: Mention, gaz: PlaceSource) -> tuple[Place, float, tuple[str
     name = f"{ca.name if ca else a}–{cb.name if cb else b} border"
     mid = line.interpolate(0.5, normalized=True)
     place = Place(
-        place_id=f"border:{a}-{b}", name=name, kind="border", country_code=f"{a};{b}",
-        point=Coordinate(mid.y, mid.x), precision=2, geometry=line,
+        place_id=f"border:{a}-{b}",
+        name=name,
+        kind="border",
+        country_code=f"{a};{b}",
+        point=Coordinate(mid.y, mid.x),
+        precision=2,
+        geometry=line,
     )
     return place, 1.0, (f"land border of {a} and {b}",)
 
@@ -383,17 +455,28 @@ def resolve_mentions(
         hint = _containment_hint(m, text, gaz)
         scored = sorted(
             (
-                _score(m, c, focus=focus, total=total, hint=hint, anchors=anchors, dateline_cc=dateline_cc, rivals=cs)
+                _score(
+                    m,
+                    c,
+                    focus=focus,
+                    total=total,
+                    hint=hint,
+                    anchors=anchors,
+                    dateline_cc=dateline_cc,
+                    rivals=cs,
+                )
                 for c in cs
             ),
             key=lambda s: (-s.score, s.candidate.id),
         )
         best = scored[0]
         if best.score < MIN_SCORE:
-            out.append(Resolution(m, None, "location", _confidence(best.score), ("no good candidate", *best.reasons)))
+            out.append(
+                Resolution(m, None, "location", _confidence(best.score), ("no good candidate", *best.reasons))
+            )
             continue
         place = _place(m, best.candidate, gaz)
-        role = role_of(m, text, place.kind if place else "", dateline=dateline)
+        role = role_of(m, text, place.kind, dateline=dateline)
         margin = best.score - scored[1].score if len(scored) > 1 else best.score
         reasons = (*best.reasons, f"margin {margin:.2f} over {len(scored) - 1} other candidates")
         out.append(Resolution(m, place, role, _confidence(best.score), reasons))

@@ -35,13 +35,24 @@ def _date_arg(value: str) -> dt.date:
 
 
 def _add_reading_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("inputs", nargs="+", metavar="INPUT",
-                   help="text file (document id = file name), '-' for stdin, or .jsonl of {id, text, date?, ...}")
-    p.add_argument("--date", type=_date_arg, metavar="YYYY-MM-DD",
-                   help="the reports' date where the input's metadata gives none")
+    p.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="text file (document id = file name), '-' for stdin, or .jsonl of {id, text, date?, ...}",
+    )
+    p.add_argument(
+        "--date",
+        type=_date_arg,
+        metavar="YYYY-MM-DD",
+        help="the reports' date where the input's metadata gives none",
+    )
     p.add_argument("--year", type=int, help="the year for a dateline such as 'MOSCOW, May 20'")
-    p.add_argument("--no-model", action="store_true",
-                   help="recognise places from the gazetteer alone, without the spaCy model (faster)")
+    p.add_argument(
+        "--no-model",
+        action="store_true",
+        help="recognise places from the gazetteer alone, without the spaCy model (faster)",
+    )
     p.add_argument("--activities", metavar="TOML", help="an activity vocabulary of your own")
 
 
@@ -133,8 +144,13 @@ def basemap_geojson(gaz: gazetteer.Gazetteer) -> dict[str, Any]:
         simple = shapely.set_precision(geom.simplify(BASEMAP_SIMPLIFY_DEG, preserve_topology=True), 1e-3)
         if simple.is_empty:
             continue
-        features.append({"type": "Feature", "properties": {"country_code": cc},
-                         "geometry": shapely.geometry.mapping(simple)})
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"country_code": cc},
+                "geometry": shapely.geometry.mapping(simple),
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -157,7 +173,9 @@ def _cmd_map(args: argparse.Namespace) -> int:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             if label is None:
                 basemap = basemap_geojson(parser.gazetteer) if args.offline else None
-                maps.write_map(fs, path, offline=args.offline, tiles=args.tiles, basemap=basemap, title=args.title)
+                maps.write_map(
+                    fs, path, offline=args.offline, tiles=args.tiles, basemap=basemap, title=args.title
+                )
             elif label == "geojson":
                 maps.write_geojson(fs, path)
             elif label == "gpkg":
@@ -177,7 +195,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
     path = Path(args.corpus)
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8").split("\n")
     except (OSError, UnicodeDecodeError) as exc:
         print(f"geomap: error: {path}: cannot read ({exc})", file=sys.stderr)
         return Exit.NO_INPUT
@@ -199,8 +217,11 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     for (_, _, gold, doc_type), result in zip(corpus, parser.parse_documents(docs), strict=True):
         preds = [
             ev.Predicted(
-                start=r.mention.start, end=r.mention.end, text=r.mention.text,
-                lat=_eval_point(r)[0], lon=_eval_point(r)[1],
+                start=r.mention.start,
+                end=r.mention.end,
+                text=r.mention.text,
+                lat=_eval_point(r)[0],
+                lon=_eval_point(r)[1],
             )
             for r in result.resolutions
         ]
@@ -213,8 +234,13 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     if args.json:
         from maps._io import atomic_write_text
 
-        payload = {"corpus": str(path), "documents": len(docs), "seconds": round(seconds, 2),
-                   "model": None if args.no_model else geo.DEFAULT_MODEL, **scores.to_dict()}
+        payload = {
+            "corpus": str(path),
+            "documents": len(docs),
+            "seconds": round(seconds, 2),
+            "model": None if args.no_model else geo.DEFAULT_MODEL,
+            **scores.to_dict(),
+        }
         atomic_write_text(args.json, json.dumps(payload, indent=2, sort_keys=True) + "\n")
     return Exit.OK
 
@@ -228,7 +254,7 @@ def _eval_point(res: geo.Resolution) -> tuple[float | None, float | None]:
     return (place.point.lat, place.point.lon)
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_commands(sub: Any) -> None:
     p = sub.add_parser("parse", help="print one JSON object per place mention (JSON Lines)")
     _add_reading_options(p)
     p.add_argument("-o", "--output", metavar="PATH", help="write to a file instead of stdout")
@@ -236,12 +262,17 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
 
     m = sub.add_parser("map", help="draw a layered map (HTML) and write GIS files")
     _add_reading_options(m)
-    m.add_argument("-o", "--output", metavar="PATH", default="geomap.html", help="the HTML map (default: geomap.html)")
+    m.add_argument(
+        "-o", "--output", metavar="PATH", default="geomap.html", help="the HTML map (default: geomap.html)"
+    )
     m.add_argument("--geojson", metavar="PATH", help="also write a GeoJSON FeatureCollection")
     m.add_argument("--gpkg", metavar="PATH", help="also write a GeoPackage")
     m.add_argument("--csv", metavar="PATH", help="also write the mentions table as CSV")
-    m.add_argument("--offline", action="store_true",
-                   help="one self-contained file: scripts inlined, a vector basemap instead of tiles")
+    m.add_argument(
+        "--offline",
+        action="store_true",
+        help="one self-contained file: scripts inlined, a vector basemap instead of tiles",
+    )
     m.add_argument("--tiles", default="OpenStreetMap", help="tile provider when not --offline")
     m.add_argument("--title", help="title of the map")
     m.set_defaults(func=_cmd_map)

@@ -33,13 +33,13 @@ def _decode(data: bytes, where: str) -> str | InputError:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return InputError(where, f"not UTF-8 text (byte {exc.start}: {data[exc.start:exc.start + 1]!r})")
+        return InputError(where, f"not UTF-8 text (byte {exc.start}: {data[exc.start : exc.start + 1]!r})")
     if not text.strip():
         return InputError(where, "empty report")
     return text
 
 
-def _parse_date(value: object, where: str) -> dt.date | None | InputError:
+def _parse_date(value: object, where: str) -> dt.date | InputError | None:
     if value is None:
         return None
     if not isinstance(value, str):
@@ -52,7 +52,7 @@ def _parse_date(value: object, where: str) -> dt.date | None | InputError:
 
 def _jsonl(path: Path, text: str, default_date: dt.date | None) -> Iterator[Document | InputError]:
     seen: set[str] = set()
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    for lineno, line in enumerate(text.split("\n"), start=1):  # not splitlines: U+2028 is not a line end
         where = f"{path}:{lineno}"
         if not line.strip():
             continue

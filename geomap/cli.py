@@ -51,7 +51,10 @@ def _cmd_gaz_import(args: argparse.Namespace) -> int:
         geometries=not args.no_geometries,
         progress=not args.quiet,
     )
-    print(f"imported into {out}: {report.places:,} places, {report.names:,} names, {report.skipped:,} rows skipped")
+    print(
+        f"imported into {out}: {report.places:,} places, {report.names:,} names, "
+        f"{report.skipped:,} rows skipped"
+    )
     return Exit.OK
 
 
@@ -62,9 +65,16 @@ def _cmd_gaz_lookup(args: argparse.Namespace) -> int:
     if args.json:
         for c in cands:
             row = {
-                "id": c.id, "name": c.name, "kind": c.kind, "feature_code": c.feature_code,
-                "country_code": c.country_code, "admin1_code": c.admin1_code,
-                "population": c.population, "lat": c.lat, "lon": c.lon, "matched": c.matched,
+                "id": c.id,
+                "name": c.name,
+                "kind": c.kind,
+                "feature_code": c.feature_code,
+                "country_code": c.country_code,
+                "admin1_code": c.admin1_code,
+                "population": c.population,
+                "lat": c.lat,
+                "lon": c.lon,
+                "matched": c.matched,
                 "has_polygon": gaz.geometry(c.id) is not None,
             }
             print(json.dumps(row, ensure_ascii=False))
@@ -72,7 +82,10 @@ def _cmd_gaz_lookup(args: argparse.Namespace) -> int:
     if not cands:
         print(f"no place named {args.name!r}", file=sys.stderr)
         return Exit.OK
-    print(f"{'id':>9}  {'name':<28} {'kind':<8} {'cc':<2} {'adm1':<5} {'population':>11}  {'lat':>9} {'lon':>10}  shape")
+    print(
+        f"{'id':>9}  {'name':<28} {'kind':<8} {'cc':<2} {'adm1':<5} {'population':>11}  "
+        f"{'lat':>9} {'lon':>10}  shape"
+    )
     for c in cands:
         shape = "polygon" if gaz.geometry(c.id) is not None else "point"
         print(
@@ -126,8 +139,12 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--admin1-codes", metavar="admin1CodesASCII.txt")
     i.add_argument("--country-info", metavar="countryInfo.txt")
     i.add_argument("--out", metavar="PATH", help="where to write it (default: the cache directory)")
-    i.add_argument("--on-invalid", choices=("raise", "warn", "skip"), default="raise",
-                   help="what to do with a malformed row (default: raise)")
+    i.add_argument(
+        "--on-invalid",
+        choices=("raise", "warn", "skip"),
+        default="raise",
+        help="what to do with a malformed row (default: raise)",
+    )
     i.add_argument("--no-geometries", action="store_true", help="do not attach Natural Earth polygons")
     i.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     i.set_defaults(func=_cmd_gaz_import)

@@ -229,6 +229,8 @@ def test_syria_turkey_border_lies_along_the_real_border(gaz: Gazetteer) -> None:
         ("IQ", "SY", True),
         ("sy", "tr", True),
         ("SY", "LB", True),
+        ("FR", "ES", True),
+        ("BR", "AR", True),
         ("SY", "RU", False),
         ("SY", "SY", False),
         ("SY", "XX", False),
@@ -267,6 +269,25 @@ def test_every_country_has_a_polygon(gaz: Gazetteer) -> None:
         assert place is not None, code
         # the label point is inside the country, or within half a degree of a small one
         assert polygon.distance(shapely.Point(place.lon, place.lat)) < 0.5, code
+
+
+@pytest.mark.parametrize(
+    ("code", "lon", "lat"),
+    [
+        ("SY", 36.29, 33.51),  # Damascus
+        ("TR", 32.85, 39.93),  # Ankara
+        ("RU", 37.62, 55.75),  # Moscow
+        ("FR", 2.35, 48.86),  # Paris: Natural Earth also codes Clipperton Island FR
+        ("BR", -47.93, -15.78),  # Brasília: and a "Brazilian Island" BR
+        ("AU", 149.13, -35.28),  # Canberra: and the Coral Sea and Ashmore islands AU
+        ("US", -104.99, 39.74),  # Denver
+    ],
+)
+def test_country_polygon_contains_its_capital(gaz: Gazetteer, code: str, lon: float, lat: float) -> None:
+    place = gaz.country(code)
+    assert place is not None
+    polygon = gaz.geometry(place.id)
+    assert polygon is not None and polygon.contains(shapely.Point(lon, lat))
 
 
 # --- description ----------------------------------------------------------------------------------
