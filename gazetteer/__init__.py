@@ -15,6 +15,7 @@ from ._import import (
     import_geonames,
 )
 from ._names import normalize
+from ._online import OnlineAnswer, OnlineGeocoder, OnlineGeocoderError
 from ._store import Gazetteer, default_path, open_gazetteer
 from ._types import (
     KINDS,
@@ -39,6 +40,9 @@ __all__ = [
     "GeoNamesDumpWarning",
     "ImportReport",
     "InvalidGazetteerError",
+    "OnlineAnswer",
+    "OnlineGeocoder",
+    "OnlineGeocoderError",
     "OutputNotWritableError",
     "attach_geometries",
     "build",

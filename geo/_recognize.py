@@ -17,7 +17,7 @@ from typing import Protocol
 
 from ._types import Mention, Statement
 
-__all__ = ["Entity", "NameIndex", "RawMention", "recognize"]
+__all__ = ["Entity", "NameIndex", "RawMention", "gazetteer_spans", "recognize"]
 
 
 class NameIndex(Protocol):
@@ -387,7 +387,7 @@ def _strip_connectors(idx: list[int], toks: Sequence[_Tok]) -> list[int]:
     return idx
 
 
-def _gazetteer_spans(text: str, index: NameIndex) -> list[tuple[int, int, frozenset[str], list[int]]]:
+def gazetteer_spans(text: str, index: NameIndex) -> list[tuple[int, int, frozenset[str], list[int]]]:
     """Longest gazetteer matches inside capitalised runs: (start, end, kinds, run)."""
     toks = _tokens(text)
     found = []
@@ -449,6 +449,7 @@ def recognize(
     find_border: Callable[[str], object | None] | None = None,
     dateline: tuple[int, int] | None = None,
     people: frozenset[str] = frozenset(),
+    spans: Sequence[tuple[int, int, frozenset[str], list[int]]] | None = None,
 ) -> list[Mention]:
     """Place mentions of one statement, with document offsets.
 
@@ -470,6 +471,8 @@ def recognize(
         Words that the document uses as people's names (the parts of its multi-word PERSON entities:
         "Salah" after "Mohamed Salah"); such a word alone is a person, unless a locative ("in Jordan")
         says otherwise.
+    spans
+        :func:`gazetteer_spans` of the statement, when the caller has them already.
     """
     text = statement.text
     raw: list[RawMention] = []
@@ -501,7 +504,7 @@ def recognize(
         a, b = dateline[0] - statement.start, dateline[1] - statement.start
         raw.append(RawMention(a, b, text[a:b], a, source="dateline"))
         taken.append((a, b))
-    for a, b, kinds, run in _gazetteer_spans(text, index):
+    for a, b, kinds, run in gazetteer_spans(text, index) if spans is None else spans:
         if any(a < e and s < b for s, e in taken):
             continue
         run_toks = [toks[k] for k in run]
@@ -595,7 +598,8 @@ _FEATURE_WORDS = (
     r"Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Blvd\.|Square|Lane|Highway|Bridge|River|Lake|Canal|"
     r"Creek|Bay|Beach|Valley|Mountains?|Hills?|Park|Gardens?|Airport|Airbase|Air Base|Port|Harbou?r|Station|"
     r"Church|Cathedral|Mosque|Temple|Hospital|Clinic|Stadium|Arena|University|College|School|Academy|Prison|"
-    r"Camp|Palace|Tower|Hotel|Market|Mall|Dam|Gate|Crossing|Checkpoint|Base"
+    r"Camp|Palace|Tower|Hotel|Market|Mall|Dam|Gate|Crossing|Checkpoint|Base|Quarter|Centre|Center|Building|"
+    r"Embassy|Consulate|Club|Course|Plaza|Pier|Wharf|Terminal|Metro"
 )
 # A named feature: the name, maybe more capitalised words, then a feature word.
 _FEATURE_AFTER = re.compile(rf"(?:\s+[A-Z][\w’'-]*){{0,2}}?\s+(?:{_FEATURE_WORDS})(?![\w])")

@@ -8,6 +8,7 @@ import io
 import json
 import sys
 import time
+import urllib.parse
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ import gazetteer
 import geo
 from geo import Document, ParseResult
 
+from . import __version__
 from ._exit import Exit
 from ._inputs import InputError, read_inputs
 
@@ -54,13 +56,32 @@ def _add_reading_options(p: argparse.ArgumentParser) -> None:
         help="recognise places from the gazetteer alone, without the spaCy model (faster)",
     )
     p.add_argument("--activities", metavar="TOML", help="an activity vocabulary of your own")
+    p.add_argument(
+        "--online",
+        action="store_true",
+        help="ask OpenStreetMap's Nominatim (network!) for names the gazetteer lacks; answers are cached",
+    )
+    # For tests and a self-hosted Nominatim: where --online asks.
+    p.add_argument("--nominatim-url", type=_nominatim_url, help=argparse.SUPPRESS)
+
+
+def _nominatim_url(value: str) -> dict[str, str]:
+    """``scheme://host[:port]`` as geopy's ``scheme`` and ``domain``."""
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise argparse.ArgumentTypeError(f"not a Nominatim URL (http[s]://host[:port]): {value!r}")
+    return {"scheme": parts.scheme, "domain": parts.netloc + parts.path.rstrip("/")}
 
 
 def _parser_for(args: argparse.Namespace) -> geo.Geoparser:
     gaz = gazetteer.open_gazetteer(args.gazetteer, progress=sys.stderr.isatty())
     nlp = None if args.no_model else geo.load_model()
     vocabulary = geo.load_vocabulary(args.activities) if args.activities else None
-    return geo.Geoparser(gaz, nlp=nlp, vocabulary=vocabulary)
+    online = None
+    if getattr(args, "online", False):
+        where = args.nominatim_url or {}
+        online = gazetteer.OnlineGeocoder(gaz.path, user_agent=f"geomap/{__version__}", **where)
+    return geo.Geoparser(gaz, nlp=nlp, vocabulary=vocabulary, online=online)
 
 
 def _read(args: argparse.Namespace) -> tuple[list[Document], list[InputError]]:
@@ -119,9 +140,13 @@ def _cmd_parse(args: argparse.Namespace) -> int:
         return Exit.NO_INPUT
     parser = _parser_for(args)
     buf = io.StringIO()
-    for result in parser.parse_documents(docs, year=args.year):
-        for rec in mention_records(result):
-            buf.write(json.dumps(rec, ensure_ascii=False, allow_nan=False) + "\n")
+    try:
+        for result in parser.parse_documents(docs, year=args.year):
+            for rec in mention_records(result):
+                buf.write(json.dumps(rec, ensure_ascii=False, allow_nan=False) + "\n")
+    except gazetteer.OnlineGeocoderError as exc:
+        print(f"geomap: error: {exc}", file=sys.stderr)
+        return Exit.ONLINE
     if args.output:
         from maps._io import atomic_write_text
 
@@ -161,7 +186,11 @@ def _cmd_map(args: argparse.Namespace) -> int:
     if not docs:
         return Exit.NO_INPUT
     parser = _parser_for(args)
-    results = list(parser.parse_documents(docs, year=args.year))
+    try:
+        results = list(parser.parse_documents(docs, year=args.year))
+    except gazetteer.OnlineGeocoderError as exc:
+        print(f"geomap: error: {exc}", file=sys.stderr)
+        return Exit.ONLINE
     fs = maps.build_features(results)
     outputs: list[tuple[str, Any]] = [(args.output, None)]
     for path, label in ((args.geojson, "geojson"), (args.gpkg, "gpkg"), (args.csv, "csv")):
