@@ -22,7 +22,7 @@ from shapely.geometry import Point, mapping
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
-from geo._types import ParseResult, Place, Statement
+from geo._types import ParseResult, Place, Resolution, Statement
 
 __all__ = [
     "ROLE_ORDER",
@@ -325,6 +325,13 @@ def _relative_span(st: Statement, start: int, end: int) -> tuple[int, int] | Non
     return None
 
 
+def _mapped(res: Resolution) -> bool:
+    """A place name inside an organisation's name ("International Syria Support Group", form
+    ``organisation``) is reported by ``geomap parse`` but neither drawn nor linked: the statement does
+    not talk about the place."""
+    return res.mention.form != "organisation"
+
+
 def build_features(results: Sequence[ParseResult], *, include_actors: bool = True) -> FeatureSet:
     """Build the features model from parsed documents.
 
@@ -362,7 +369,7 @@ def build_features(results: Sequence[ParseResult], *, include_actors: bool = Tru
         for st in res.statements:
             statement_of[(st.doc, st.index)] = st
         for r in res.resolutions:
-            if r.place is not None:
+            if r.place is not None and _mapped(r):
                 places.setdefault(r.place.place_id, r.place)
                 roles.setdefault(r.place.place_id, []).append(r.role)
 
@@ -380,7 +387,7 @@ def build_features(results: Sequence[ParseResult], *, include_actors: bool = Tru
         for r in res.resolutions:
             m, place = r.mention, r.place
             pid = place.place_id if place is not None else None
-            if pid in dropped:
+            if pid in dropped or not _mapped(r):
                 continue
             mention_rows.append(
                 MentionRow(

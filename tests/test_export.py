@@ -394,3 +394,24 @@ def test_written_files_have_ordinary_permissions(tmp_path: Path, fs: maps.Featur
     path = tmp_path / "p.geojson"
     maps.write_geojson(fs, path)
     assert path.stat().st_mode & 0o777 == 0o644
+
+
+def test_place_names_inside_organisations_are_not_mapped():
+    """ "the International Syria Support Group" names Syria but says nothing of where: not linked."""
+    import datetime as dt
+
+    from geo._types import Coordinate, Document, Mention, ParseResult, Place, Resolution, Statement
+
+    text = "The International Syria Support Group met in Vienna."
+    doc = Document(id="org", text=text, date=dt.date(2026, 1, 5))
+    st = Statement(doc="org", index=0, start=0, end=len(text), text=text)
+    syria = Place("gn:163843", "Syria", "country", "SY", Coordinate(35.0, 38.0), 3, geonameid=163843)
+    vienna = Place("gn:2761369", "Vienna", "city", "AT", Coordinate(48.2, 16.37), 1, geonameid=2761369)
+    org = Mention("org", 18, 23, "Syria", 0, "Syria", form="organisation")
+    city = Mention("org", 45, 51, "Vienna", 0, "Vienna")
+    result = ParseResult(
+        doc, (st,), (Resolution(org, syria, "actor", 0.7), Resolution(city, vienna, "location", 0.9))
+    )
+    fs = maps.build_features([result])
+    assert [f.place_id for f in fs.features] == ["gn:2761369"]
+    assert all(row.place_id != "gn:163843" for row in fs.mentions)
