@@ -99,6 +99,10 @@ def open_gazetteer(
     return gaz
 
 
+_ADMIN_SUFFIX = re.compile(
+    r"^(?P<name>.+?)\s+(?:province|governorate|region|oblast|state|prefecture|department|wilaya|muhafazah)$",
+    re.I,
+)
 _BORDER_PATTERNS = (
     re.compile(r"^(?:the\s+)?border\s+(?:between|of)\s+(?P<a>.+?)\s+and\s+(?P<b>.+)$", re.I),
     re.compile(r"^(?:the\s+)?(?P<a>[^-–—/]+?)\s*[-–—/]\s*(?P<b>[^-–—/]+?)\s+(?:border|frontier)$", re.I),
@@ -148,7 +152,9 @@ class Gazetteer:
         """Candidates whose names fold to the same key as ``name``, most likely first.
 
         Candidates are ordered by exactness of the name (the same spelling first), then kind (a country
-        before a province before a town of the same name), then population.
+        before a province before a town of the same name), then population.  A name that no place bears
+        but that ends in a unit's type ("Aleppo province", "Donetsk oblast", "Hama governorate") finds
+        the first-level (or second-level) unit named by the rest.
         """
         norm = normalize(name)
         if not norm:
@@ -175,6 +181,11 @@ class Gazetteer:
             prev = best.get(cand.id)
             if prev is None or _match_rank(cand, name) < _match_rank(prev, name):
                 best[cand.id] = cand
+        if not best and (m := _ADMIN_SUFFIX.match(name.strip())):
+            # "Aleppo province", "Donetsk oblast": the unit named by the rest, when no place bears the
+            # whole name ("Orange County" does, and is found above)
+            wanted = ["admin1", "admin2"] if kinds is None else [k for k in kinds if k in ("admin1", "admin2")]
+            return self.lookup(m["name"], country=country, kinds=wanted, name_types=name_types, limit=limit)
         ranked = sorted(
             best.values(),
             key=lambda c: (_match_rank(c, name), _KIND_ORDER.get(c.kind, 9), -c.population, c.id),

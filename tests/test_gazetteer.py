@@ -536,3 +536,13 @@ def test_open_default_rebuilds_a_corrupt_file_for_real(
         assert gaz.country_code_of("Syrian") == "SY"
     assert (path.stat().st_ino, path.stat().st_mtime_ns) == (built.st_ino, built.st_mtime_ns)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["gazetteer.sqlite"]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "country", "code"),
+    [("Aleppo province", "SY", "09"), ("Hama governorate", "SY", "10"), ("Donetsk oblast", "UA", "05")],
+)
+def test_lookup_of_a_unit_named_with_its_type(gaz, phrase, country, code):
+    (first, *_) = gaz.lookup(phrase)
+    assert (first.kind, first.country_code, first.admin1_code) == ("admin1", country, code)
+    assert gaz.geometry(first.id).geom_type in ("Polygon", "MultiPolygon")
