@@ -184,7 +184,8 @@ class Gazetteer:
         if not best and (m := _ADMIN_SUFFIX.match(name.strip())):
             # "Aleppo province", "Donetsk oblast": the unit named by the rest, when no place bears the
             # whole name ("Orange County" does, and is found above)
-            wanted = ["admin1", "admin2"] if kinds is None else [k for k in kinds if k in ("admin1", "admin2")]
+            units = ("admin1", "admin2")
+            wanted = list(units) if kinds is None else [k for k in kinds if k in units]
             return self.lookup(m["name"], country=country, kinds=wanted, name_types=name_types, limit=limit)
         ranked = sorted(
             best.values(),
