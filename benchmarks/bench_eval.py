@@ -129,6 +129,8 @@ def _maxrss_mb() -> float:
 def _geomap_records(result: Any) -> list[list[Any]]:
     recs = []
     for r in result.resolutions:
+        if r.mention.source == "derived":  # a corridor "between X and Y": not a toponym
+            continue
         place = r.place
         recs.append(
             [

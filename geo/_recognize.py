@@ -316,9 +316,9 @@ _CALENDAR = frozenset(
 )
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _LOCATIVE = re.compile(
-    r"\b(?:in|into|inside|near|outside|at|from|across|throughout|within|around|towards?|via|village of|"
-    r"town of|city of|area of|province of|region of|district of|outskirts of|suburbs of|north of|south of|"
-    r"east of|west of)\s+(?:the\s+)?$",
+    r"\b(?:in|into|inside|near|outside|at|from|across|throughout|within|around|towards?|via|between|"
+    r"village of|town of|city of|area of|province of|region of|district of|outskirts of|suburbs of|"
+    r"north of|south of|east of|west of)\s+(?:the\s+)?$",
     re.I,
 )
 #: The smallest population of a town that is taken on its name alone, with no model or context to confirm it.
@@ -478,6 +478,7 @@ def recognize(
     raw: list[RawMention] = []
     toks = _tokens(text)
     taken: list[tuple[int, int]] = []
+    doubtful: list[tuple[int, int, frozenset[str], str | None]] = []
 
     # 1. Borders first: they span two names.
     for m in _BORDER.finditer(text):
@@ -539,6 +540,7 @@ def recognize(
             taken.append((a, feature.end()))
             continue
         if not _accept(a, b, text, kinds, label, index):
+            doubtful.append((a, b, kinds, label))
             continue
         if (
             b < len(text)
@@ -549,6 +551,21 @@ def recognize(
         ):
             b += 1  # "Va.", "Calif."
         raw.append(_compound(text, a, b, kinds, label))
+
+    # A doubtful name listed with a place is a place too: "in Saraqib, Kafranbel and Maarat".
+    changed = True
+    while changed and doubtful:
+        changed = False
+        for item in list(doubtful):
+            a, b, kinds, label = item
+            initial = text[:a].strip() == "" or text[:a].rstrip().endswith((".", '"', "“", ":"))
+            if any(
+                _LISTED.match(text[r.end : a]) or (not initial and _LISTED.match(text[b : r.start]))
+                for r in raw
+            ):
+                raw.append(_compound(text, a, b, kinds, label))
+                doubtful.remove(item)
+                changed = True
 
     # 3. Place entities of the model that the gazetteer does not know: kept, to be reported unresolved.
     for ent in entities:
@@ -605,6 +622,7 @@ _FEATURE_WORDS = (
 _FEATURE_AFTER = re.compile(rf"(?:\s+[A-Z][\w’'-]*){{0,2}}?\s+(?:{_FEATURE_WORDS})(?![\w])")
 
 
+_LISTED = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)$")
 _DATELINE_AFTER = re.compile(r"\s*(?:,\s*[A-Z][\w.]*\.?\s*)?(?:\(|--|—|–|-\s)")
 
 

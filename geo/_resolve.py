@@ -8,6 +8,7 @@ candidate scores under :data:`MIN_SCORE` is left unresolved rather than guessed.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from geopy.distance import great_circle
+from shapely.geometry import LineString
 
 from ._geometry import circle, directional_part, offset_area, representative, ring_radii, suburbs_ring
 from ._types import Coordinate, Mention, Place, Resolution
@@ -439,6 +441,62 @@ def _confidence(raw: float) -> float:
     return round(min(max(raw / 1.25, 0.0), 1.0), 4)
 
 
+_BETWEEN_BEFORE = re.compile(r"\bbetween\s+(?:the\s+)?$", re.I)
+_AND_BETWEEN = re.compile(r"^\s+and\s+(?:the\s+)?$", re.I)
+#: Kinds of place that "between X and Y" joins into a corridor (not countries: "talks between Russia
+#: and Ukraine" are not a place).
+_CORRIDOR_KINDS = frozenset({"city", "district"})
+
+
+def _corridors(resolutions: Sequence[Resolution], text: str) -> list[Resolution]:
+    """ "Fighting between Saraqib and Idlib": the area between two towns, as a derived place.
+
+    Both towns keep their own mentions; the corridor is an extra mention over the whole phrase
+    (``form="between"``, ``source="derived"``): a band along the line joining them, as wide as a
+    fifth of their distance (at least 2 km), precision 2.
+    """
+    out = []
+    for first, second in itertools.pairwise(resolutions):
+        a, b = first.place, second.place
+        if a is None or b is None or a.kind not in _CORRIDOR_KINDS or b.kind not in _CORRIDOR_KINDS:
+            continue
+        if first.mention.sentence != second.mention.sentence:
+            continue
+        lead = _BETWEEN_BEFORE.search(text[max(0, first.mention.start - 20) : first.mention.start])
+        if not lead or not _AND_BETWEEN.match(text[first.mention.end : second.mention.start]):
+            continue
+        start = first.mention.start - (len(lead.group(0)))
+        span_text = text[start : second.mention.end]
+        line = LineString([a.point.lonlat(), b.point.lonlat()])
+        km = great_circle((a.point.lat, a.point.lon), (b.point.lat, b.point.lon)).km
+        width_deg = max(km / 5, 2.0) / 2 / 111.0
+        band = line.buffer(width_deg, cap_style="round")
+        mention = Mention(
+            doc=first.mention.doc,
+            start=start,
+            end=second.mention.end,
+            text=span_text,
+            sentence=first.mention.sentence,
+            head=first.mention.head,
+            form="between",
+            other=second.mention.head,
+            source="derived",
+        )
+        ids = sorted((a.place_id, b.place_id))
+        place = Place(
+            place_id=f"between:{ids[0]}:{ids[1]}",
+            name=f"between {a.name} and {b.name}",
+            kind="between",
+            country_code=";".join(sorted({str(a.country_code), str(b.country_code)})),
+            point=Coordinate(band.centroid.y, band.centroid.x),
+            precision=2,
+            geometry=band,
+        )
+        score = round(min(first.score, second.score), 4)
+        out.append(Resolution(mention, place, "location", score, (f"between two towns {km:.0f} km apart",)))
+    return out
+
+
 def resolve_mentions(
     mentions: Sequence[Mention],
     text: str,
@@ -519,4 +577,4 @@ def resolve_mentions(
         margin = best.score - scored[1].score if len(scored) > 1 else best.score
         reasons = (*best.reasons, f"margin {margin:.2f} over {len(scored) - 1} other candidates")
         out.append(Resolution(m, place, role, _confidence(best.score), reasons))
-    return out
+    return out + _corridors(sorted(out, key=lambda r: r.mention.start), text)

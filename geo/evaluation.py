@@ -36,6 +36,7 @@ __all__ = [
     "error_auc",
     "format_scores",
     "load_corpus_line",
+    "predictions",
     "score",
 ]
 
@@ -596,3 +597,27 @@ def load_corpus_line(obj: dict[str, Any], *, where: str) -> tuple[str, str, list
     if doc_type is not None and plain_type is not None and doc_type != plain_type:
         raise _fail(where, "doc_type", f"{doc_type!r} disagrees with type {plain_type!r}")
     return doc_id, text, gold, doc_type if doc_type is not None else plain_type
+
+
+def predictions(result: Any) -> list[Predicted]:
+    """geomap's toponym predictions for one :class:`geo.ParseResult`, as the scorer takes them.
+
+    Every recognised mention counts, unresolved ones included (with no point); derived places (a
+    corridor "between X and Y", ``source="derived"``) are not toponyms and are left out.  A resolved
+    mention is scored at its place's point: for an area the gazetteer's GeoNames coordinate.
+    """
+    out = []
+    for res in result.resolutions:
+        if res.mention.source == "derived":
+            continue
+        point = res.place.point if res.place is not None else None
+        out.append(
+            Predicted(
+                start=res.mention.start,
+                end=res.mention.end,
+                text=res.mention.text,
+                lat=point.lat if point else None,
+                lon=point.lon if point else None,
+            )
+        )
+    return out

@@ -244,16 +244,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     scored = []
     for (_, _, gold, doc_type), result in zip(corpus, parser.parse_documents(docs), strict=True):
-        preds = [
-            ev.Predicted(
-                start=r.mention.start,
-                end=r.mention.end,
-                text=r.mention.text,
-                lat=_eval_point(r)[0],
-                lon=_eval_point(r)[1],
-            )
-            for r in result.resolutions
-        ]
+        preds = ev.predictions(result)
         scored.append((gold, preds, doc_type))
     seconds = time.perf_counter() - started
     scores = ev.score(scored)
@@ -272,15 +263,6 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         }
         atomic_write_text(args.json, json.dumps(payload, indent=2, sort_keys=True) + "\n")
     return Exit.OK
-
-
-def _eval_point(res: geo.Resolution) -> tuple[float | None, float | None]:
-    """The point a mention is scored at: the gazetteer's GeoNames coordinate of the whole place, as the
-    corpora's gold uses (a part of a region or a ring is scored at its parent place)."""
-    place = res.place
-    if place is None:
-        return (None, None)
-    return (place.point.lat, place.point.lon)
 
 
 def add_commands(sub: Any) -> None:

@@ -83,6 +83,10 @@ KIND_LABELS = {
     "ring": "ring around a city",
     "suburbs": "suburbs",
     "border": "border",
+    "offset": "area off a place",
+    "district": "county or district",
+    "continent": "continent",
+    "between": "area between two places",
     "other": "place",
 }
 LEGEND_KINDS = (

@@ -225,3 +225,23 @@ def test_offsets_point_into_the_text(parser):
     result = parser.parse(text, year=2016)
     for res in result.resolutions:
         assert text[res.mention.start : res.mention.end] == res.mention.text
+
+
+def test_between_two_towns_is_a_corridor_and_both_towns(parser):
+    result = parser.parse("Fighting raged between Saraqib and Idlib on Monday, activists said.")
+    corridor = _resolved(result, "between Saraqib and Idlib")
+    assert corridor.place.kind == "between" and corridor.place.precision == 2
+    assert corridor.mention.source == "derived"
+    for town in ("Saraqib", "Idlib"):
+        place = _resolved(result, town).place
+        assert corridor.place.geometry.contains(shapely.Point(place.point.lon, place.point.lat))
+
+
+def test_a_small_town_listed_with_a_place_is_taken(parser):
+    result = parser.parse("Shells hit Kafranbel, Saraqib and Idlib on Monday.")
+    assert {r.mention.text for r in result.resolutions if r.place} == {"Kafranbel", "Saraqib", "Idlib"}
+
+
+def test_between_two_countries_is_no_corridor(parser):
+    result = parser.parse("Talks between Russia and Turkey resumed in Sochi.")
+    assert all(r.place is None or r.place.kind != "between" for r in result.resolutions)
