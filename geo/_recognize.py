@@ -633,7 +633,7 @@ def _exactly_one_entity(a: int, b: int, entities: Sequence[Entity]) -> bool:
 def _accept(a: int, b: int, text: str, kinds: frozenset[str], label: str | None, index: NameIndex) -> bool:
     if label in _PLACE_LABELS or (label == "NORP" and "demonym" in kinds):
         return True
-    if kinds & {"country", "admin1", "demonym", "border"}:
+    if kinds & {"country", "admin1", "admin2", "demonym", "border", "continent"}:
         return True
     name = text[a:b]
     if _LOCATIVE.search(text[max(0, a - 30) : a]):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -166,6 +167,7 @@ def _score(
     *,
     focus: dict[str, float],
     total: float,
+    provinces: frozenset[tuple[str, str]] = frozenset(),
     hint: tuple[str, str | None] | None,
     anchors: Sequence[Coordinate],
     dateline_cc: str | None,
@@ -187,6 +189,9 @@ def _score(
     elif cand.kind == "continent":
         score += 0.5
         reasons.append("continent")
+    elif cand.kind == "admin2":
+        score += 0.3
+        reasons.append("second-level division")
     elif cand.kind == "admin1":
         # A plain name shared by a province and its capital is, in news, the city.
         if m.form in ("name", "suburbs", "offset") and any(
@@ -203,9 +208,6 @@ def _score(
             score += 0.3
             reasons.append("part of a province named like its main city")
     else:
-        if any(r.kind in ("country", "continent") and r.matched == m.head for r in rivals):
-            score -= 0.3
-            reasons.append("a country's or continent's name")
         pop = cand.population or 0
         pscore = min(math.log10(pop + 1) / 7.0, 1.0) * 0.35
         score += pscore
@@ -214,11 +216,24 @@ def _score(
         if bonus:
             score += bonus
             reasons.append(f"feature {cand.feature_code}")
+    own_name = cand.name.casefold() == m.head.casefold()
+    if (
+        cand.kind == "city" or (cand.kind != "country" and cand.kind != "continent" and not own_name)
+    ) and any(
+        r.kind in ("country", "continent") and r.matched.casefold() == m.head.casefold() for r in rivals
+    ):
+        # "Chad", "Sudan", "Mexico": a town, or a province known by another name, that also bears a
+        # country's name is rarely meant (the US state of Georgia is called Georgia, and stays a rival)
+        score -= 0.3
+        reasons.append("a country's or continent's name")
     if total > 0 and cand.country_code:
         share = focus.get(cand.country_code, 0.0) / total
         if share > 0:
-            score += 0.3 * share
+            score += 0.5 * share
             reasons.append(f"document focus on {cand.country_code} ({share:.0%})")
+    if cand.kind in ("city", "admin2") and (cand.country_code, cand.admin1_code) in provinces:
+        score += 0.25
+        reasons.append("in a province the report names")
     if hint is not None:
         cc, adm1 = hint
         if cand.country_code == cc and (adm1 is None or cand.admin1_code == adm1):
@@ -293,7 +308,9 @@ def role_of(m: Mention, text: str, kind: str, *, dateline: tuple[int, int] | Non
 def _place(m: Mention, cand: Any, gaz: PlaceSource) -> Place:
     """The place as it is drawn, for the mention's form."""
     point = Coordinate(cand.lat, cand.lon)
-    base = f"gn:{cand.id}"
+    # ids below zero are places without a geonameid (US counties, by FIPS code)
+    base = f"gn:{cand.id}" if cand.id > 0 else f"fips:{-cand.id:05d}"
+    gid = cand.id if cand.id > 0 else None
     display = _display_name(cand, gaz)
     if m.form == "part" and m.direction:
         geom = gaz.geometry(cand.id)
@@ -306,8 +323,9 @@ def _place(m: Mention, cand: Any, gaz: PlaceSource) -> Place:
             kind="part",
             country_code=cand.country_code,
             point=representative(part),
+            anchor=point,
             precision=2,
-            geonameid=cand.id,
+            geonameid=gid,
             admin1_code=cand.admin1_code,
             population=None,
             geometry=part,
@@ -321,7 +339,7 @@ def _place(m: Mention, cand: Any, gaz: PlaceSource) -> Place:
             country_code=cand.country_code,
             point=point,
             precision=2,
-            geonameid=cand.id,
+            geonameid=gid,
             admin1_code=cand.admin1_code,
             population=cand.population,
             geometry=ring,
@@ -334,8 +352,9 @@ def _place(m: Mention, cand: Any, gaz: PlaceSource) -> Place:
             kind="offset",
             country_code=cand.country_code,
             point=representative(wedge),
+            anchor=point,
             precision=2,
-            geonameid=cand.id,
+            geonameid=gid,
             admin1_code=cand.admin1_code,
             population=cand.population,
             geometry=wedge,
@@ -348,7 +367,7 @@ def _place(m: Mention, cand: Any, gaz: PlaceSource) -> Place:
             country_code=cand.country_code,
             point=point,
             precision=2,
-            geonameid=cand.id,
+            geonameid=gid,
             admin1_code=cand.admin1_code,
             population=cand.population or None,
             geometry=None,
@@ -361,7 +380,7 @@ def _place(m: Mention, cand: Any, gaz: PlaceSource) -> Place:
             country_code=cand.country_code,
             point=point,
             precision=3,
-            geonameid=cand.id,
+            geonameid=gid,
             admin1_code=cand.admin1_code,
             population=cand.population or None,
             geometry=gaz.geometry(cand.id),
@@ -373,7 +392,7 @@ def _place(m: Mention, cand: Any, gaz: PlaceSource) -> Place:
         country_code=cand.country_code,
         point=point,
         precision=1,
-        geonameid=cand.id,
+        geonameid=gid,
         admin1_code=cand.admin1_code,
         population=cand.population or None,
         geometry=None,
@@ -519,14 +538,24 @@ def resolve_mentions(
         for m, cs in zip(mentions, cands, strict=True):
             if m.start == dateline[0] and cs:
                 dateline_cc = cs[0].country_code
-    # Anchors: places that need no ranking (a single candidate, or a country).
-    anchors = [
-        Coordinate(cs[0].lat, cs[0].lon)
-        for cs in cands
-        if cs and (len(cs) == 1 or cs[0].kind == "country") and cs[0].kind != "country"
+    # Anchors: towns that need no ranking (a single candidate).
+    anchors = [Coordinate(cs[0].lat, cs[0].lon) for cs in cands if len(cs) == 1 and cs[0].kind != "country"]
+    # Provinces the report names ("Virginia", "Idlib province") or that hold an unambiguous town.
+    # Each mention is scored against the provinces the *other* mentions name.
+    named = [
+        (cs[0].country_code, cs[0].admin1_code)
+        if cs
+        and cs[0].admin1_code
+        and ((cs[0].kind == "admin1" and m.form in ("name", "province", "part")) or len(cs) == 1)
+        else None
+        for m, cs in zip(mentions, cands, strict=True)
     ]
     out: list[Resolution] = []
-    for m, cs in zip(mentions, cands, strict=True):
+    named_count = Counter(p for p in named if p is not None)
+    all_named = frozenset(named_count)
+    for i, (m, cs) in enumerate(zip(mentions, cands, strict=True)):
+        own = named[i]
+        provinces = all_named - {own} if own is not None and named_count[own] == 1 else all_named
         if m.form == "border":
             found = _border_place(m, gaz)
             if found is None:
@@ -561,6 +590,7 @@ def resolve_mentions(
                     anchors=anchors,
                     dateline_cc=dateline_cc,
                     rivals=cs,
+                    provinces=provinces,
                 )
                 for c in cs
             ),

@@ -100,7 +100,8 @@ class Place:
     ``geometry`` is a shapely geometry in (lon, lat) or ``None`` for a point-only place; ``point`` is a
     representative point (for an area, the gazetteer's GeoNames coordinate where it has one).
     ``precision`` follows ACLED's ``geo_precision``: 1 exact place, 2 near a place or part of a region,
-    3 a whole region.
+    3 a whole region.  ``anchor`` is, for a place derived from another (the northern part of a
+    province, an area north of a town), the gazetteer's point of the place it derives from.
     """
 
     place_id: str
@@ -113,6 +114,7 @@ class Place:
     admin1_code: str | None = None
     population: int | None = None
     geometry: Any = field(default=None, compare=False, hash=False, repr=False)
+    anchor: Coordinate | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -604,13 +604,16 @@ def predictions(result: Any) -> list[Predicted]:
 
     Every recognised mention counts, unresolved ones included (with no point); derived places (a
     corridor "between X and Y", ``source="derived"``) are not toponyms and are left out.  A resolved
-    mention is scored at its place's point: for an area the gazetteer's GeoNames coordinate.
+    mention is scored at its place's point: for an area the gazetteer's GeoNames coordinate, and for a
+    part of a region or an area off a town ("northern China", "north of Baghdad") the point of the
+    region or town it is part of (its ``anchor``), as the corpora's gold annotates the name inside.
     """
     out = []
     for res in result.resolutions:
         if res.mention.source == "derived":
             continue
-        point = res.place.point if res.place is not None else None
+        place = res.place
+        point = (place.anchor or place.point) if place is not None else None
         out.append(
             Predicted(
                 start=res.mention.start,
