@@ -8,6 +8,7 @@ function serves the index and every query, so folding only ever adds candidates;
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -67,6 +68,7 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _DOUBLE = re.compile(r"([a-z])\1+")
 
 
+@functools.lru_cache(maxsize=65_536)
 def normalize(name: str) -> str:
     """Fold a place name to its index key.
 

@@ -327,14 +327,13 @@ MIN_POPULATION_UNCONFIRMED = 100_000
 
 @dataclass(frozen=True, slots=True)
 class _Tok:
+    """A word; ``capital`` if capitalised, or an Arabic article joined to a capitalised name
+    ("al-Numan", "ash-Shughur")."""
+
     start: int
     end: int
     text: str
-
-    @property
-    def capital(self) -> bool:
-        """Capitalised, or an Arabic article joined to a capitalised name ("al-Numan", "ash-Shughur")."""
-        return self.text[:1].isupper() or _ARTICLE_NAME.match(self.text) is not None
+    capital: bool
 
 
 _ARTICLE_NAME = re.compile(r"(?:al|el|ad|adh|ar|as|ash|at|ath|az|an|ez|es|ed|et|ech|esh)[-‐’'][A-Z]")
@@ -347,7 +346,8 @@ def _tokens(text: str) -> list[_Tok]:
         word = m.group()
         if len(word) > 3 and word[-2:] in ("'s", "’s"):
             word = word[:-2]
-        out.append(_Tok(m.start(), m.start() + len(word), word))
+        capital = word[:1].isupper() or _ARTICLE_NAME.match(word) is not None
+        out.append(_Tok(m.start(), m.start() + len(word), word, capital))
     return out
 
 
