@@ -573,7 +573,14 @@ class _Speakers:
                 return self.orgs[-1] if self.orgs else None
             return None
         head = low[-1]
-        if head in _ORG_HEADS or (words[-1].isupper() and len(words[-1].strip(".")) > 1):
+        # "Syrian Observatory for Human Rights", "Ministry of Defence": capitalised words joined by
+        # "for"/"of" around an organisation's word name an organisation, whatever word ends it
+        joined_org = (
+            words[0][:1].isupper()
+            and any(w in {"of", "for", "on"} for w in low[1:-1])
+            and any(w in _ORG_HEADS for w in low)
+        )
+        if head in _ORG_HEADS or joined_org or (words[-1].isupper() and len(words[-1].strip(".")) > 1):
             name = " ".join(words)
             if name[:1].islower():  # "the ministry": the last organisation so called, if any
                 for org in reversed(self.orgs):

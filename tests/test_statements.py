@@ -516,3 +516,19 @@ def test_whole_report() -> None:
     assert got[3].categories == ("border_crossing",)
     assert got[4].categories == ("ceasefire",)
     assert {"ceasefire", "ceasefire_violation"} <= set(got[5].categories)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "Shells hit two villages overnight, the Syrian Observatory for Human Rights said on Saturday.",
+            "Syrian Observatory for Human Rights",
+        ),
+        ("The Ministry of Defence said the convoy was hit near the border.", "Ministry of Defence"),
+        ("Defense Ministry spokesman Igor Konashenkov said the strikes were precise.", "Igor Konashenkov"),
+    ],
+)
+def test_organisations_with_joined_names_are_speakers(text, speaker):
+    (statement,) = statements(Document(id="org", text=text))
+    assert statement.speaker == speaker
