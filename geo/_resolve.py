@@ -68,8 +68,11 @@ _SPEECH = (
     r"vetoed|vetoes|imposed|imposes|offered|offers|expects|expected|plans|planned|intends|intended|"
     r"must|should|can|could|may|might|did|does|do|refused|refuses|recognized|recognised|recognizes|"
     r"recognises|sanctioned|struck|strikes|attacked|attacks|invaded|invades|deployed|deploys|"
-    r"continues|continued|joined|joins|helped|helps|wanted|asked|asks|tried|tries|seeks|sought)"
+    r"continues|continued|joined|joins|helped|helps|wanted|asked|asks|tried|tries|seeks|sought|"
+    r"discussed|discusses|discuss|met|meets|negotiated|negotiate|pledged|pledges|promised|promises|"
+    r"coordinate|coordinated)"
 )
+_COORDINATED_SUBJECT = re.compile(rf"\s+and\s+(?:the\s+)?(?:[A-Z][\w.’']*\s+){{1,3}}{_SPEECH}\b")
 _AGENT_NOUNS = (
     r"(?:army|armed|troops|forces|force|air|military|government|president|prime|minister|ministry|officials?|"
     r"leadership|leaders?|authorities|diplomats?|delegation|defen[cs]e|foreign|counterparts?|colleagues|side|"
@@ -177,10 +180,13 @@ def _score(
     q, why = _name_quality(cand, m.head)
     score = 0.35 * q
     reasons.append(why)
-    if cand.name.casefold() != m.head.casefold() and any(
-        r.name.casefold() == m.head.casefold() for r in rivals
+    if (
+        cand.kind == "city"
+        and cand.name.casefold() != m.head.casefold()
+        and any(r.kind == "city" and r.name.casefold() == m.head.casefold() for r in rivals)
     ):
-        # "Franklin" is Columbus's old name, but other places are called Franklin today
+        # "Franklin" is Columbus's old name, but other towns are called Franklin today (provinces are
+        # left alone: GeoNames names them in transliteration, "Al Lādhiqīyah" for Latakia)
         score -= 0.15
         reasons.append("only a former or alternate name")
     if cand.kind == "country":
@@ -288,6 +294,8 @@ def role_of(m: Mention, text: str, kind: str, *, dateline: tuple[int, int] | Non
         return "actor"
     if re.match(r"[-‐]led\b|['’]s\s+(?:[A-Z]|" + _AGENT_NOUNS + ")", after):
         return "actor"
+    if kind == "country" and _COORDINATED_SUBJECT.match(after) and not _LOCATIVE_BEFORE.search(before):
+        return "actor"  # "Russia and the United States discussed": a coordinated subject
     if (
         kind in ("country", "city", "admin1")
         and re.match(rf"\s+{_SPEECH}\b", after)

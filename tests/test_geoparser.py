@@ -214,6 +214,24 @@ def test_one_statement_links_to_all_its_places(parser):
     assert places == {"part", "admin1", "suburbs"}
 
 
+def test_a_part_of_a_governorate_in_a_longer_report(parser, gaz):
+    """Among many mentions of the country, "north Latakia" stays the governorate's northern part."""
+    text = (
+        "DAMASCUS, June 3. /geomap wire/. Russia and the United States discussed the truce in Syria, "
+        "the Russian Defence Ministry said on Friday.\n"
+        '"The truce is broadly observed in most Syrian provinces. Violations persist in north Latakia, '
+        'Aleppo province, as well as in the suburbs of Damascus," the ministry said.\n'
+        "The truce took effect in Syria in February."
+    )
+    result = parser.parse(text, year=2025)
+    part = _resolved(result, "north Latakia").place
+    governorate = gaz.lookup("Latakia", kinds=["admin1"])[0]
+    assert part.geonameid == governorate.id
+    roles = {r.mention.text: r.role for r in result.resolutions}
+    assert roles["Russia"] == "actor" and roles["United States"] == "actor"
+    assert roles["Syria"] == "location" and roles["Syrian"] == "location"
+
+
 def test_without_a_model_gazetteer_names_still_resolve(gaz):
     result = Geoparser(gaz, nlp=None).parse("Shelling hit the suburbs of Damascus and Aleppo province.")
     kinds = sorted(r.place.kind for r in result.resolutions if r.place)
