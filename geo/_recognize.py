@@ -510,6 +510,16 @@ def recognize(
                 doubtful.remove(item)
                 changed = True
 
+    # Named streets, rivers, crossings and the like that hold no gazetteer name: reported, unresolved.
+    for m in _NAMED_FEATURE.finditer(text):
+        a, b = m.start(), m.end()
+        first = text[a : text.find(" ", a) if " " in text[a:b] else b]
+        if first.lower() in _CALENDAR or first.lower() in _DIRECTIONS or first in ("The", "A", "An"):
+            continue
+        if any(a < r.end and r.start < b for r in raw):
+            continue
+        raw.append(RawMention(a, b, text[a:b], a, form="feature", source="rule"))
+
     # 3. Place entities of the model that the gazetteer does not know: kept, to be reported unresolved.
     for ent in entities:
         if ent.label not in _PLACE_LABELS:
@@ -560,6 +570,15 @@ _FEATURE_WORDS = (
     r"Church|Cathedral|Mosque|Temple|Hospital|Clinic|Stadium|Arena|University|College|School|Academy|Prison|"
     r"Camp|Palace|Tower|Hotel|Market|Mall|Dam|Gate|Crossing|Checkpoint|Base|Quarter|Centre|Center|Building|"
     r"Embassy|Consulate|Club|Course|Plaza|Pier|Wharf|Terminal|Metro"
+)
+# Streets, rivers, crossings: capitalised words and a geographic feature word, or "Lake X", "Mount X".
+_GEO_FEATURE_WORDS = (
+    r"Street|Avenue|Road|Boulevard|Square|Highway|Bridge|River|Lake|Canal|Creek|Bay|Valley|Mountains|"
+    r"Hills|Airport|Air Base|Airbase|Harbou?r|Crossing|Checkpoint|Dam|Desert|Plain|Plateau|Peninsula|Strait"
+)
+_NAMED_FEATURE = re.compile(
+    rf"\b(?:[A-Z][\w’'-]+\s+){{1,3}}(?:{_GEO_FEATURE_WORDS})\b"
+    r"|\b(?:Lake|Mount|Gulf of|Bay of|Strait of)\s+[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?"
 )
 # A named feature: the name, maybe more capitalised words, then a feature word.
 _FEATURE_AFTER = re.compile(rf"(?:\s+[A-Z][\w’'-]*){{0,2}}?\s+(?:{_FEATURE_WORDS})(?![\w])")

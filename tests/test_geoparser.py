@@ -263,3 +263,10 @@ def test_a_small_town_listed_with_a_place_is_taken(parser):
 def test_between_two_countries_is_no_corridor(parser):
     result = parser.parse("Talks between Russia and Turkey resumed in Sochi.")
     assert all(r.place is None or r.place.kind != "between" for r in result.resolutions)
+
+
+def test_named_streets_and_rivers_are_reported_unresolved(parser):
+    result = parser.parse("Protesters marched down Hamra Street toward the Litani River on Sunday.")
+    features = {r.mention.text: r for r in result.resolutions if r.mention.form == "feature"}
+    assert set(features) == {"Hamra Street", "Litani River"}
+    assert all(r.place is None and r.reasons for r in features.values())
