@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import gazetteer
+from geo._statements import VocabularyError
 
 from . import __version__
 from ._exit import Exit
@@ -177,6 +178,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except gazetteer.GazetteerError as exc:
         print(f"geomap: error: {exc}", file=sys.stderr)
         return Exit.BAD_DATA if isinstance(exc, gazetteer.DumpFormatError) else Exit.GAZETTEER
+    except VocabularyError as exc:
+        print(f"geomap: error: {exc}", file=sys.stderr)
+        return Exit.BAD_DATA
     except BrokenPipeError:
         return Exit.OK
     except KeyboardInterrupt:

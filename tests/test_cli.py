@@ -187,3 +187,11 @@ def test_a_corrupt_gazetteer_is_a_clear_error(tmp_path, capsys):
     bad.write_bytes(b"not a database" * 100)
     assert main(["--gazetteer", str(bad), "gazetteer", "info"]) == Exit.GAZETTEER
     assert str(bad) in capsys.readouterr().err
+
+
+def test_a_malformed_activity_vocabulary_is_bad_data(tmp_path, capsys):
+    vocab = tmp_path / "activities.toml"
+    vocab.write_text("[[category]]\nid = 3\n", encoding="utf-8")
+    code = main(["parse", str(EXAMPLES / "report-2026-03-14.txt"), "--activities", str(vocab)])
+    assert code == Exit.BAD_DATA
+    assert str(vocab) in capsys.readouterr().err
