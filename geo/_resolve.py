@@ -154,13 +154,18 @@ def _named_like_its_main_city(cand: Any, rivals: Sequence[Any]) -> bool:
     return top.country_code == cand.country_code and top.admin1_code == cand.admin1_code
 
 
-def _focus(cands_by_mention: Sequence[list[Any]]) -> dict[str, float]:
-    """Country focus: each mention votes for the countries of its candidates, unambiguous ones fully."""
+def _votes(cands: Sequence[Any]) -> dict[str, float]:
+    """One mention's vote for the report's country focus: a share for each country of its first
+    candidates, the whole vote when they agree."""
+    codes = {c.country_code for c in cands[:5] if c.country_code}
+    return {cc: 1.0 / len(codes) for cc in codes}
+
+
+def _focus(votes: Sequence[dict[str, float]]) -> dict[str, float]:
     focus: dict[str, float] = {}
-    for cands in cands_by_mention:
-        codes = {c.country_code for c in cands[:5] if c.country_code}
-        for cc in codes:
-            focus[cc] = focus.get(cc, 0.0) + 1.0 / len(codes)
+    for vote in votes:
+        for cc, share in vote.items():
+            focus[cc] = focus.get(cc, 0.0) + share
     return focus
 
 
@@ -192,9 +197,9 @@ def _score(
     if cand.kind == "country":
         score += 0.45
         reasons.append("country")
-    elif cand.kind == "continent":
-        score += 0.5
-        reasons.append("continent")
+    elif cand.kind in ("continent", "region"):
+        score += 0.55
+        reasons.append(cand.kind)
     elif cand.kind == "admin2":
         score += 0.3
         reasons.append("second-level division")
@@ -224,9 +229,10 @@ def _score(
             reasons.append(f"feature {cand.feature_code}")
     own_name = cand.name.casefold() == m.head.casefold()
     if (
-        cand.kind == "city" or (cand.kind != "country" and cand.kind != "continent" and not own_name)
+        cand.kind == "city" or (cand.kind not in ("country", "continent", "region") and not own_name)
     ) and any(
-        r.kind in ("country", "continent") and r.matched.casefold() == m.head.casefold() for r in rivals
+        r.kind in ("country", "continent", "region") and r.matched.casefold() == m.head.casefold()
+        for r in rivals
     ):
         # "Chad", "Sudan", "Mexico": a town, or a province known by another name, that also bears a
         # country's name is rarely meant (the US state of Georgia is called Georgia, and stays a rival)
@@ -313,11 +319,20 @@ def role_of(m: Mention, text: str, kind: str, *, dateline: tuple[int, int] | Non
     return "location"
 
 
+def _place_id(cand: Any) -> str:
+    """``gn:<geonameid>``; places without one have ids below zero in the gazetteer: US counties
+    (``fips:<code>``) and regions (``region:<name>``)."""
+    if cand.id > 0:
+        return f"gn:{cand.id}"
+    if cand.kind == "region":
+        return "region:" + re.sub(r"[^a-z0-9]+", "-", cand.name.lower()).strip("-")
+    return f"fips:{-cand.id:05d}"
+
+
 def _place(m: Mention, cand: Any, gaz: PlaceSource) -> Place:
     """The place as it is drawn, for the mention's form."""
     point = Coordinate(cand.lat, cand.lon)
-    # ids below zero are places without a geonameid (US counties, by FIPS code)
-    base = f"gn:{cand.id}" if cand.id > 0 else f"fips:{-cand.id:05d}"
+    base = _place_id(cand)
     gid = cand.id if cand.id > 0 else None
     display = _display_name(cand, gaz)
     if m.form == "part" and m.direction:
@@ -380,7 +395,7 @@ def _place(m: Mention, cand: Any, gaz: PlaceSource) -> Place:
             population=cand.population or None,
             geometry=None,
         )
-    if cand.kind in ("country", "admin1", "admin2", "continent"):
+    if cand.kind in ("country", "admin1", "admin2", "continent", "region"):
         return Place(
             place_id=base,
             name=display,
@@ -539,8 +554,8 @@ def resolve_mentions(
     (``gazetteer.OnlineGeocoder`` is one).
     """
     cands = [[] if m.form == "border" else _candidates(m, gaz) for m in mentions]
-    focus = _focus(cands)
-    total = sum(focus.values())
+    votes = [_votes(cs) for cs in cands]
+    focus_all = _focus(votes)
     dateline_cc = None
     if dateline is not None:
         for m, cs in zip(mentions, cands, strict=True):
@@ -564,6 +579,9 @@ def resolve_mentions(
     for i, (m, cs) in enumerate(zip(mentions, cands, strict=True)):
         own = named[i]
         provinces = all_named - {own} if own is not None and named_count[own] == 1 else all_named
+        # a mention's own candidates do not vote for its focus: the other mentions decide
+        focus = {cc: n - votes[i].get(cc, 0.0) for cc, n in focus_all.items()}
+        total = sum(focus.values())
         if m.form == "border":
             found = _border_place(m, gaz)
             if found is None:

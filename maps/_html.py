@@ -86,6 +86,7 @@ KIND_LABELS = {
     "offset": "area off a place",
     "district": "county or district",
     "continent": "continent",
+    "region": "region",
     "between": "area between two places",
     "other": "place",
 }

@@ -270,3 +270,19 @@ def test_named_streets_and_rivers_are_reported_unresolved(parser):
     features = {r.mention.text: r for r in result.resolutions if r.mention.form == "feature"}
     assert set(features) == {"Hamra Street", "Litani River"}
     assert all(r.place is None and r.reasons for r in features.values())
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mention", "countries"),
+    [
+        ("Tensions rose across the Middle East on Monday.", "Middle East", ["SY", "IQ", "SA"]),
+        ("Militants crossed into the Sahel from Libya.", "Sahel", ["ML", "NE"]),
+        ("Ministers of the Gulf states met in Riyadh.", "Gulf states", ["SA", "QA"]),
+    ],
+)
+def test_regions_are_areas_over_their_countries(parser, gaz, sentence, mention, countries):
+    place = _resolved(parser.parse(sentence), mention).place
+    assert place.kind == "region" and place.precision == 3
+    for cc in countries:
+        capital = gaz.lookup(gaz.country(cc).name, kinds=["country"])[0]
+        assert place.geometry.intersects(shapely.Point(capital.lon, capital.lat).buffer(2))
