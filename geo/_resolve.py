@@ -300,16 +300,20 @@ def role_of(m: Mention, text: str, kind: str, *, dateline: tuple[int, int] | Non
         return "actor"
     if re.match(r"[-‐]led\b|['’]s\s+(?:[A-Z]|" + _AGENT_NOUNS + ")", after):
         return "actor"
-    if kind == "country" and _COORDINATED_SUBJECT.match(after) and not _LOCATIVE_BEFORE.search(before):
+    if (
+        kind in ("country", "region")
+        and _COORDINATED_SUBJECT.match(after)
+        and not _LOCATIVE_BEFORE.search(before)
+    ):
         return "actor"  # "Russia and the United States discussed": a coordinated subject
     if (
-        kind in ("country", "city", "admin1")
+        kind in ("country", "region", "city", "admin1")
         and re.match(rf"\s+{_SPEECH}\b", after)
         and not _LOCATIVE_BEFORE.search(before)
     ):
         # "Russia has begun", "Moscow said", "Beijing warned": the name stands for its government
         return "actor"
-    if kind == "country":
+    if kind in ("country", "region"):
         if re.match(rf"\s+{_AGENT_NOUNS}\b", after, re.I):
             return "actor"
         if _LOCATIVE_BEFORE.search(before):

@@ -286,3 +286,10 @@ def test_regions_are_areas_over_their_countries(parser, gaz, sentence, mention, 
     for cc in countries:
         capital = gaz.lookup(gaz.country(cc).name, kinds=["country"])[0]
         assert place.geometry.intersects(shapely.Point(capital.lon, capital.lat).buffer(2))
+
+
+def test_the_eu_is_a_region_and_an_actor(parser):
+    result = parser.parse("The EU imposed new sanctions on Monday, and EU airlines suspended flights.")
+    eus = [r for r in result.resolutions if r.mention.text == "EU"]
+    assert len(eus) == 2
+    assert all(r.place.kind == "region" and r.role == "actor" for r in eus)
