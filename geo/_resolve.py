@@ -11,7 +11,6 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -578,11 +577,15 @@ def resolve_mentions(
         for m, cs in zip(mentions, cands, strict=True)
     ]
     out: list[Resolution] = []
-    named_count = Counter(p for p in named if p is not None)
-    all_named = frozenset(named_count)
+    # (a province named only by mentions of the same name does not count: "Minnesota" cannot vote
+    # for the town Minneota, once called Minnesota, through its own repetitions)
+    named_by: dict[tuple[str, str], set[str]] = {}
+    for m, p in zip(mentions, named, strict=True):
+        if p is not None:
+            named_by.setdefault(p, set()).add(m.head.casefold())
     for i, (m, cs) in enumerate(zip(mentions, cands, strict=True)):
-        own = named[i]
-        provinces = all_named - {own} if own is not None and named_count[own] == 1 else all_named
+        head = m.head.casefold()
+        provinces = frozenset(p for p, heads in named_by.items() if heads - {head})
         # a mention's own candidates do not vote for its focus: the other mentions decide
         focus = {cc: n - votes[i].get(cc, 0.0) for cc, n in focus_all.items()}
         total = sum(focus.values())
