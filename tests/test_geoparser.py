@@ -293,3 +293,14 @@ def test_the_eu_is_a_region_and_an_actor(parser):
     eus = [r for r in result.resolutions if r.mention.text == "EU"]
     assert len(eus) == 2
     assert all(r.place.kind == "region" and r.role == "actor" for r in eus)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Michael Jordan visited the stadium on Saturday.",
+        "Coach Paris Jackson praised the team after the match.",
+    ],
+)
+def test_a_place_name_inside_a_persons_name_is_not_a_place(parser, sentence):
+    assert [r.mention.text for r in parser.parse(sentence).resolutions if r.place] == []
