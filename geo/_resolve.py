@@ -335,94 +335,54 @@ def _place_id(cand: Any) -> str:
 def _place(m: Mention, cand: Any, gaz: PlaceSource) -> Place:
     """The place as it is drawn, for the mention's form."""
     point = Coordinate(cand.lat, cand.lon)
-    base = _place_id(cand)
-    gid = cand.id if cand.id > 0 else None
     display = _display_name(cand, gaz)
+
+    def made(
+        suffix: str,
+        name: str,
+        kind: str,
+        precision: int,
+        geometry: Any,
+        population: int | None,
+        *,
+        at: Coordinate | None = None,
+    ) -> Place:
+        """A place from this candidate; ``at`` moves its point off the candidate's, kept as anchor."""
+        return Place(
+            place_id=_place_id(cand) + suffix,
+            name=name,
+            kind=kind,
+            country_code=cand.country_code,
+            point=at or point,
+            anchor=point if at is not None else None,
+            precision=precision,
+            geonameid=cand.id if cand.id > 0 else None,
+            admin1_code=cand.admin1_code,
+            population=population,
+            geometry=geometry,
+        )
+
     if m.form == "part" and m.direction:
         geom = gaz.geometry(cand.id)
         if geom is None:  # a town: that side of its built-up disc
             geom = circle(point, ring_radii(cand.population)[1])
         part = directional_part(geom, m.direction)
-        return Place(
-            place_id=f"{base}:{m.direction}",
-            name=f"{m.direction} {display}",
-            kind="part",
-            country_code=cand.country_code,
-            point=representative(part),
-            anchor=point,
-            precision=2,
-            geonameid=gid,
-            admin1_code=cand.admin1_code,
-            population=None,
-            geometry=part,
+        return made(
+            f":{m.direction}", f"{m.direction} {display}", "part", 2, part, None, at=representative(part)
         )
     if m.form == "suburbs":
         ring = suburbs_ring(point, cand.population)
-        return Place(
-            place_id=f"{base}:suburbs",
-            name=f"suburbs of {display}",
-            kind="suburbs",
-            country_code=cand.country_code,
-            point=point,
-            precision=2,
-            geonameid=gid,
-            admin1_code=cand.admin1_code,
-            population=cand.population,
-            geometry=ring,
-        )
+        return made(":suburbs", f"suburbs of {display}", "suburbs", 2, ring, cand.population)
     if m.form == "offset" and m.direction:
         wedge = offset_area(point, m.direction, cand.population)
-        return Place(
-            place_id=f"{base}:{m.direction}-of",
-            name=f"{m.direction} of {display}",
-            kind="offset",
-            country_code=cand.country_code,
-            point=representative(wedge),
-            anchor=point,
-            precision=2,
-            geonameid=gid,
-            admin1_code=cand.admin1_code,
-            population=cand.population,
-            geometry=wedge,
-        )
+        name = f"{m.direction} of {display}"
+        return made(f":{m.direction}-of", name, "offset", 2, wedge, cand.population, at=representative(wedge))
     if m.form == "district":
-        return Place(
-            place_id=f"{base}:district",
-            name=f"{display} ({m.text.split()[-1].lower()})",
-            kind="district",
-            country_code=cand.country_code,
-            point=point,
-            precision=2,
-            geonameid=gid,
-            admin1_code=cand.admin1_code,
-            population=cand.population or None,
-            geometry=None,
-        )
+        name = f"{display} ({m.text.split()[-1].lower()})"
+        return made(":district", name, "district", 2, None, cand.population or None)
     if cand.kind in ("country", "admin1", "admin2", "continent", "region"):
-        return Place(
-            place_id=base,
-            name=display,
-            kind=cand.kind,
-            country_code=cand.country_code,
-            point=point,
-            precision=3,
-            geonameid=gid,
-            admin1_code=cand.admin1_code,
-            population=cand.population or None,
-            geometry=gaz.geometry(cand.id),
-        )
-    return Place(
-        place_id=base,
-        name=display,
-        kind="city" if cand.kind == "city" else cand.kind,
-        country_code=cand.country_code,
-        point=point,
-        precision=1,
-        geonameid=gid,
-        admin1_code=cand.admin1_code,
-        population=cand.population or None,
-        geometry=None,
-    )
+        return made("", display, cand.kind, 3, gaz.geometry(cand.id), cand.population or None)
+    return made("", display, cand.kind, 1, None, cand.population or None)
 
 
 _ADMIN_SUFFIX = re.compile(r"\b(?:Governorate|Province|Region|Oblast|State|County|Prefecture|Department)$")
