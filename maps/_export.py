@@ -20,22 +20,9 @@ __all__ = ["write_csv", "write_geojson", "write_gpkg"]
 
 log = logging.getLogger(__name__)
 
-#: Attribute columns of the GeoPackage place layers (lists joined with "; ").
-PLACE_COLUMNS = (
-    "place_id",
-    "name",
-    "kind",
-    "country_code",
-    "geonameid",
-    "precision",
-    "role",
-    "n_mentions",
-    "n_statements",
-    "first_date",
-    "last_date",
-    "categories",
-    "statement_ids",
-)
+#: Attribute columns of the GeoPackage place layers: the GeoJSON properties, with the nested
+#: ``statements`` replaced by a flat ``statement_ids`` column (lists joined with "; ").
+PLACE_COLUMNS = (*(n for n in PlaceFeature.PROPERTY_NAMES if n != "statements"), "statement_ids")
 STATEMENT_COLUMNS = (
     "statement_id",
     "doc",
