@@ -130,7 +130,8 @@ class Geoparser:
     def _parse_batch(self, docs: list[Document], year: int | None) -> Iterator[ParseResult]:
         stmts = [statements(doc, year=year, vocabulary=self.vocabulary) for doc in docs]
         spans = [{st.index: gazetteer_spans(st.text, self.gazetteer) for st in sts} for sts in stmts]
-        entities: dict[tuple[int, int], list[Entity]] = {}
+        # per document: statement index -> the model's entities in it
+        entities: list[dict[int, list[Entity]]] = [{} for _ in docs]
         if self.nlp is not None:
             chosen = [
                 (i, st, lo, hi)
@@ -140,13 +141,11 @@ class Geoparser:
             ]
             texts = (st.text[lo:hi] for _, st, lo, hi in chosen)
             for (i, st, lo, _), sdoc in zip(chosen, self.nlp.pipe(texts, batch_size=256), strict=True):
-                entities.setdefault((i, st.index), []).extend(
+                entities[i].setdefault(st.index, []).extend(
                     Entity(lo + e.start_char, lo + e.end_char, e.label_) for e in sdoc.ents
                 )
         for i, doc in enumerate(docs):
-            yield self._parse_one(
-                doc, stmts[i], {k[1]: v for k, v in entities.items() if k[0] == i}, spans[i]
-            )
+            yield self._parse_one(doc, stmts[i], entities[i], spans[i])
 
     def _parse_one(
         self,
