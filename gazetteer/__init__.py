@@ -23,6 +23,7 @@ from ._types import (
     DumpFormatError,
     GazetteerError,
     GazetteerNotBuiltError,
+    GazetteerNotReadableError,
     InvalidGazetteerError,
 )
 
@@ -37,6 +38,7 @@ __all__ = [
     "Gazetteer",
     "GazetteerError",
     "GazetteerNotBuiltError",
+    "GazetteerNotReadableError",
     "GeoNamesDumpWarning",
     "ImportReport",
     "InvalidGazetteerError",

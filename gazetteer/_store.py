@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
+import shlex
 import sqlite3
-from collections.abc import Iterable, Sequence
+import stat
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from ._build import build, source_fingerprint
 from ._names import normalize
-from ._schema import is_gazetteer
-from ._types import KINDS, Candidate, GazetteerNotBuiltError, InvalidGazetteerError
+from ._schema import SCHEMA_VERSION, create_indexes, create_schema
+from ._types import (
+    KINDS,
+    Candidate,
+    GazetteerError,
+    GazetteerNotBuiltError,
+    GazetteerNotReadableError,
+    InvalidGazetteerError,
+)
 
 __all__ = ["Gazetteer", "default_path", "open_gazetteer"]
 
@@ -29,6 +41,11 @@ _COLUMNS = (
 )
 # Kinds rank coarse before fine when the population ties (a country over a village of the same name).
 _KIND_ORDER = {kind: i for i, kind in enumerate(KINDS)}
+#: How long a build from the installed packages takes: 25 s on an idle core, 45-100 s on a busy machine.
+_BUILD_TIME = "a minute"
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+# SQLite's primary result codes (https://sqlite.org/rescode.html) that say how a query failed.
+_SQLITE_ERROR, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_CORRUPT, _SQLITE_NOTADB = 1, 5, 6, 11, 26
 
 
 def default_path() -> Path:
@@ -39,63 +56,268 @@ def default_path() -> Path:
     return Path(base) / "geomap" / _FILE_NAME
 
 
-def _connect_readonly(path: Path) -> sqlite3.Connection:
+# --- opening and checking a file --------------------------------------------------------------------
+
+
+class _Unusable(Exception):
+    """What is wrong with a gazetteer file (without its path or a remedy), and its ``meta.source``."""
+
+    def __init__(self, problem: str, source: str | None = None) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.source = source
+
+
+def _remedy(path: Path, source: str | None) -> str:
+    """What to do about a gazetteer that cannot be used."""
+    owned = path == default_path()
+    out = "" if owned else f" --out {shlex.quote(str(path))}"
+    if source == "geonames-dump":
+        return f"import the GeoNames dump again (`geomap gazetteer import ...{out}`)"
+    if owned:
+        return "rebuild it with `geomap gazetteer build`, or delete it (geomap builds a missing one)"
+    return f"rebuild it with `geomap gazetteer build{out}`, or delete it"
+
+
+def _invalid(path: Path, unusable: _Unusable) -> InvalidGazetteerError:
+    return InvalidGazetteerError(f"{path}: {unusable.problem}; {_remedy(path, unusable.source)}")
+
+
+def _not_readable(path: Path, exc: OSError) -> GazetteerNotReadableError:
+    return GazetteerNotReadableError(
+        f"{path}: cannot read the gazetteer ({exc.strerror or exc});"
+        " check the permissions of the file and of its directories"
+    )
+
+
+def _exists(path: Path) -> bool:
+    """True if ``path`` is a regular file.  A directory on the way that cannot be searched is not "no
+    file there": it raises :class:`GazetteerNotReadableError`."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except PermissionError as exc:
+        raise _not_readable(path, exc) from exc
+    except OSError as exc:  # a loop of symbolic links, a name too long
+        raise GazetteerError(f"{path}: cannot reach the gazetteer ({exc.strerror or exc})") from exc
+
+
+def _header_problem(path: Path) -> str | None:
+    """What the first 100 bytes (the SQLite header) and the size of the file say is wrong, if anything."""
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(100)
+            size = os.fstat(fh.fileno()).st_size
+    except PermissionError as exc:
+        raise _not_readable(path, exc) from exc
+    except OSError as exc:
+        return f"cannot read it: {exc.strerror or exc}"
+    if not header:
+        return "not a geomap gazetteer (an empty file)"
+    if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
+        return f"not a geomap gazetteer (not a SQLite database; it starts with {header[:16]!r})"
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    # The page count in the header is valid when the change counter matches "version valid for"; a WAL
+    # database (byte 18 = 2) may be longer than its main file.
+    counted = header[24:28] == header[92:96] and header[18] != 2
+    if counted and page_size in {2**k for k in range(9, 17)} and size < pages * page_size:
+        return f"the gazetteer is corrupt (truncated: {size:,} of {pages * page_size:,} bytes)"
+    return None
+
+
+@functools.cache
+def _expected_schema() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, tuple[str, ...]]]]:
+    """Tables (with their columns) and indexes (with their table and columns) of the current schema,
+    read from a database made in memory with the builder's own DDL."""
+    con = sqlite3.connect(":memory:")
+    try:
+        create_schema(con)
+        create_indexes(con)
+        tables = {
+            name: tuple(row[1] for row in con.execute(f"PRAGMA table_info({name})"))
+            for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid")
+        }
+        indexes = {
+            name: (table, tuple(row[2] for row in con.execute(f"PRAGMA index_info({name})")))
+            for name, table in con.execute(
+                "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' ORDER BY rowid"
+            )
+        }
+    finally:
+        con.close()
+    return tables, indexes
+
+
+def _diagnose(con: sqlite3.Connection) -> None:
+    """Raise :class:`_Unusable` unless ``con`` holds a gazetteer of the current schema whose tables and
+    indexes can be read.
+
+    Each table and index is read at both ends (the first and last row in its order), which reads its
+    root page and the pages down to its first and last leaf: a cheap check (a few milliseconds) that
+    finds a missing table or column, a foreign file, a truncated file and damage to the pages every
+    query goes through.  Damage deeper in a table is found by the query that reads it
+    (:meth:`Gazetteer.check_integrity` reads every page).
+    """
+    tables, indexes = _expected_schema()
+    try:
+        present = {name for (name,) in con.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.DatabaseError as exc:
+        if (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF == _SQLITE_NOTADB:
+            raise _Unusable(f"not a geomap gazetteer ({exc})") from exc
+        raise _Unusable(f"the gazetteer is corrupt ({exc}, in its schema)") from exc
+    if "meta" not in present or not {"key", "value"} <= {
+        r[1] for r in con.execute("PRAGMA table_info(meta)")
+    }:
+        raise _Unusable("not a geomap gazetteer (a SQLite database without geomap's tables)")
+    try:
+        meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+    except sqlite3.DatabaseError as exc:
+        raise _Unusable(f"the gazetteer is corrupt ({exc}, in table meta)") from exc
+    source = meta.get("source")
+    version = meta.get("schema_version")
+    if version != str(SCHEMA_VERSION):
+        raise _Unusable(
+            f"not a geomap gazetteer of this version (schema version {version}; geomap reads"
+            f" {SCHEMA_VERSION})",
+            source,
+        )
+    for table, columns in tables.items():
+        if table not in present:
+            raise _Unusable(f"the gazetteer is damaged (its table {table} is missing)", source)
+        have = {row[1] for row in con.execute(f"PRAGMA table_info({table})")}
+        if missing := [c for c in columns if c not in have]:
+            cols = ", ".join(f"{table}.{c}" for c in missing)
+            raise _Unusable(f"the gazetteer is damaged (column {cols} is missing)", source)
+    for index, (table, _columns) in indexes.items():
+        if index not in present:
+            raise _Unusable(f"the gazetteer is damaged (its index {index} on {table} is missing)", source)
+    reads = [
+        (f"table {table}", f"SELECT {', '.join(columns)} FROM {table} ORDER BY rowid{order} LIMIT 1")
+        for table, columns in tables.items()
+        for order in ("", " DESC")
+    ] + [
+        (
+            f"index {index}",
+            f"SELECT {', '.join(columns)} FROM {table} INDEXED BY {index}"
+            f" ORDER BY {', '.join(c + order for c in columns)} LIMIT 1",
+        )
+        for index, (table, columns) in indexes.items()
+        for order in ("", " DESC")
+    ]
+    for what, sql in reads:
+        try:
+            con.execute(sql).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise _Unusable(f"the gazetteer is corrupt ({exc}, in {what})", source) from exc
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Open ``path`` read-only and check it; raise :class:`_Unusable` (or a permission error) if it cannot
+    be used.  No connection is left open when it raises."""
+    if problem := _header_problem(path):
+        raise _Unusable(problem)
     # as_uri() percent-encodes the path: a raw "#", "?" or "%" in it would otherwise end the file name
     # early, drop "mode=ro" and make SQLite create a stray empty database.
-    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
     try:
-        ok = is_gazetteer(con)
-    except sqlite3.DatabaseError as exc:  # pragma: no cover - is_gazetteer already catches
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+    except sqlite3.DatabaseError as exc:
+        raise _Unusable(f"cannot open it ({exc})") from exc
+    try:
+        _diagnose(con)
+    except sqlite3.DatabaseError as exc:  # what the reads above do not expect
         con.close()
-        raise InvalidGazetteerError(f"{path}: not a geomap gazetteer ({exc})") from exc
-    if not ok:
+        raise _Unusable(f"the gazetteer is corrupt ({exc})") from exc
+    except BaseException:
         con.close()
-        raise InvalidGazetteerError(
-            f"{path}: not a geomap gazetteer (corrupt, foreign, or of another schema version);"
-            " rebuild it with `geomap gazetteer build`"
-        )
+        raise
     return con
 
 
-def open_gazetteer(
-    path: str | os.PathLike[str] | None = None, *, build_missing: bool = True, progress: bool = False
-) -> Gazetteer:
-    """Open a gazetteer file.
+def _open(path: Path) -> Gazetteer:
+    try:
+        return Gazetteer(_connect(path), path)
+    except _Unusable as exc:
+        raise _invalid(path, exc) from exc.__cause__
 
-    With no ``path`` the embedded gazetteer is opened, built first (from the installed packages) if it
-    is missing, invalid or out of date with its sources.  A ``path`` given explicitly is opened as it is:
-    a missing file raises :class:`GazetteerNotBuiltError`, a foreign or corrupt one
-    :class:`InvalidGazetteerError`.
+
+def _say(message: str) -> None:
+    """One line on stderr, terminal or not: what a first run is doing while it builds."""
+    if sys.stderr is not None:
+        print(f"geomap: {message}", file=sys.stderr, flush=True)
+
+
+def _stderr_is_terminal() -> bool:
+    return sys.stderr is not None and sys.stderr.isatty()
+
+
+def _build_and_open(path: Path, announcement: str, progress: bool) -> Gazetteer:
+    _say(announcement)
+    started = time.perf_counter()
+    build(path, progress=progress)
+    _say(f"built the gazetteer in {time.perf_counter() - started:.0f} s")
+    return _open(path)
+
+
+def open_gazetteer(
+    path: str | os.PathLike[str] | None = None, *, build_missing: bool = True, progress: bool | None = None
+) -> Gazetteer:
+    """Open a gazetteer file, and check it.
+
+    With no ``path`` the embedded gazetteer (:func:`default_path`) is opened: geomap owns that file, and
+    builds it first (from the installed packages) if it is missing, corrupt, foreign or out of date with
+    its sources, saying so in one line on stderr, with a progress bar when ``progress`` is true (by
+    default: when stderr is a terminal).  A full GeoNames import there is not replaced.  A ``path`` given
+    explicitly is opened as it is and never written.
+
+    Raises
+    ------
+    GazetteerNotBuiltError
+        If there is no file at ``path`` (or at the default path, with ``build_missing=False``).
+    GazetteerNotReadableError
+        If the file (or a directory above it) cannot be read: never rebuilt.
+    InvalidGazetteerError
+        If the file is not a SQLite database, is corrupt, or lacks a table, column or index of the
+        current schema; the message names the path, what is wrong and what to do.
+    CacheNotWritableError
+        If the embedded gazetteer must be built and its directory cannot be written.
     """
     if path is not None:
         p = Path(path)
-        if not p.is_file():
+        if not _exists(p):
             raise GazetteerNotBuiltError(f"{p}: no gazetteer file there")
-        return Gazetteer(_connect_readonly(p), p)
+        return _open(p)
     p = default_path()
-    if not p.is_file():
+    show = _stderr_is_terminal() if progress is None else progress
+    if not _exists(p):
         if not build_missing:
             raise GazetteerNotBuiltError(f"{p}: the gazetteer is not built; run `geomap gazetteer build`")
-        log.info("building the gazetteer into %s", p)
-        build(p, progress=progress)
-        return Gazetteer(_connect_readonly(p), p)
+        first = (
+            f"building the gazetteer into {p} from the installed packages (first run; about {_BUILD_TIME})"
+        )
+        return _build_and_open(p, first, show)
     try:
-        gaz = Gazetteer(_connect_readonly(p), p)
-    except InvalidGazetteerError:
-        if not build_missing:
-            raise
-        log.warning("%s is not a valid gazetteer; rebuilding it", p)
-        build(p, progress=progress)
-        return Gazetteer(_connect_readonly(p), p)
-    if (
-        build_missing
-        and gaz.meta.get("source") == "packages"
-        and gaz.meta.get("fingerprint") != (source_fingerprint())
-    ):
-        log.info("the gazetteer's sources changed; rebuilding %s", p)
+        gaz = Gazetteer(_connect(p), p)
+    except _Unusable as exc:
+        if not build_missing or exc.source == "geonames-dump":
+            raise _invalid(p, exc) from exc.__cause__
+        again = f"{p}: {exc.problem}; rebuilding it from the installed packages (about {_BUILD_TIME})"
+        return _build_and_open(p, again, show)
+    try:
+        stale = (
+            build_missing
+            and gaz.meta.get("source") == "packages"
+            and gaz.meta.get("fingerprint") != source_fingerprint()
+        )
+    except BaseException:
         gaz.close()
-        build(p, progress=progress)
-        gaz = Gazetteer(_connect_readonly(p), p)
+        raise
+    if stale:
+        gaz.close()
+        changed = f"the gazetteer's sources changed; rebuilding {p} (about {_BUILD_TIME})"
+        return _build_and_open(p, changed, show)
     return gaz
 
 
@@ -109,8 +331,62 @@ _BORDER_PATTERNS = (
 )
 
 
+def _read_failure(path: Path, exc: sqlite3.DatabaseError, source: str | None) -> GazetteerError:
+    """The gazetteer error for a query that failed with ``exc`` part way through a run."""
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
+        return GazetteerError(f"{path}: the gazetteer is locked by another process ({exc}); try again")
+    if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+        problem = f"the gazetteer is corrupt ({exc})"
+    elif code == _SQLITE_ERROR:  # "no such table", "no such column": changed since it was opened
+        problem = f"the gazetteer is damaged ({exc})"
+    else:  # a disk I/O error, a file removed under us
+        problem = f"cannot read the gazetteer ({exc})"
+    return _invalid(path, _Unusable(problem, source))
+
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+_Class = TypeVar("_Class", bound=type)
+
+
+def _reading(method: _Method) -> _Method:
+    """``method`` with a :class:`sqlite3.DatabaseError` (damage found by a query, mid-run) raised as a
+    :class:`GazetteerError` that names the file and what to do.  Misuse (a closed gazetteer: a
+    ``ProgrammingError``) is a bug and passes through."""
+
+    @functools.wraps(method)
+    def reading(self: Gazetteer, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except (GazetteerError, sqlite3.ProgrammingError, sqlite3.InterfaceError):
+            raise
+        except sqlite3.DatabaseError as exc:
+            source = self._meta.get("source") if self._meta else None
+            raise _read_failure(self.path, exc, source) from exc
+
+    return reading  # type: ignore[return-value]
+
+
+def _queries_read_through(cls: _Class) -> _Class:
+    """Wrap every public method and property of ``cls`` with :func:`_reading`: the one place where the
+    store's queries turn SQLite's errors into gazetteer errors."""
+    for name, attr in list(vars(cls).items()):
+        if name.startswith("_") or name == "close" or isinstance(attr, staticmethod | classmethod):
+            continue
+        if isinstance(attr, property) and attr.fget is not None:
+            setattr(cls, name, property(_reading(attr.fget), doc=attr.__doc__))
+        elif callable(attr):
+            setattr(cls, name, _reading(attr))
+    return cls
+
+
+@_queries_read_through
 class Gazetteer:
-    """A gazetteer opened from a SQLite file.  Use :func:`open_gazetteer` to get one."""
+    """A gazetteer opened from a SQLite file.  Use :func:`open_gazetteer` to get one.
+
+    A query that finds the file damaged raises :class:`InvalidGazetteerError` (a ``GazetteerError``)
+    naming the file and what to do, never a bare :class:`sqlite3.DatabaseError`.
+    """
 
     def __init__(self, con: sqlite3.Connection, path: Path) -> None:
         self._con = con
@@ -127,6 +403,20 @@ class Gazetteer:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def check_integrity(self) -> None:
+        """Read every page of the file (SQLite's ``PRAGMA quick_check``) and raise
+        :class:`InvalidGazetteerError` if any is damaged.
+
+        Opening checks only the pages every query goes through (about a millisecond); this reads all
+        100 MB of the embedded gazetteer (0.5 s when the file is in the page cache).
+        """
+        rows = [str(row[0]) for row in self._con.execute("PRAGMA quick_check(5)")]
+        if rows != ["ok"]:
+            # SQLite heads the list with "*** in database main ***" and may put several on one row
+            problems = [line for row in rows for line in row.splitlines() if not line.startswith("***")]
+            source = self.meta.get("source")
+            raise _invalid(self.path, _Unusable(f"the gazetteer is corrupt ({'; '.join(problems)})", source))
 
     @property
     def meta(self) -> dict[str, str]:

@@ -11,6 +11,7 @@ __all__ = [
     "DumpFormatError",
     "GazetteerError",
     "GazetteerNotBuiltError",
+    "GazetteerNotReadableError",
     "InvalidGazetteerError",
 ]
 
@@ -45,7 +46,13 @@ class GazetteerError(Exception):
 
 
 class InvalidGazetteerError(GazetteerError, sqlite3.DatabaseError):
-    """The file is not a geomap gazetteer (corrupt, foreign or of an older schema)."""
+    """The file cannot be used as a gazetteer: not a SQLite database, foreign, of another schema version,
+    missing a table, column or index, truncated, or with corrupt pages (found when it is opened, or by a
+    query later).  The message names the file, what is wrong and what to do."""
+
+
+class GazetteerNotReadableError(InvalidGazetteerError, PermissionError):
+    """The file, or a directory above it, cannot be read: a matter of permissions, never rebuilt."""
 
 
 class GazetteerNotBuiltError(GazetteerError, FileNotFoundError):

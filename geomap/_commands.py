@@ -3,27 +3,36 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
-import io
 import json
+import logging
+import os
+import shutil
 import sys
+import tempfile
 import time
 import urllib.parse
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import shapely
+from tqdm import tqdm
 
 import gazetteer
 import geo
 from geo import Document, ParseResult
 
 from . import __version__
+from ._batch import Failure, Parsed, ParserSpec, parse_stream
 from ._exit import Exit
-from ._inputs import InputError, read_inputs
+from ._inputs import DEFAULT_MAX_BYTES, InputError, read_inputs
 
-__all__ = ["add_commands", "mention_records"]
+__all__ = ["UsageError", "add_commands", "json_lines", "mention_records"]
+
+log = logging.getLogger("geomap")
 
 #: Simplification (degrees) of the country outlines drawn as the offline basemap.
 BASEMAP_SIMPLIFY_DEG = 0.05
@@ -36,12 +45,56 @@ def _date_arg(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from exc
 
 
+def _jobs_arg(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = 0
+    if jobs == 0 and value.strip().lower() in ("auto", "0"):
+        return os.cpu_count() or 1
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"not a number of processes (1, 2, ... or 'auto'): {value!r}")
+    return jobs
+
+
+def _size_arg(value: str) -> int:
+    units = {"": 1, "k": 10**3, "kb": 10**3, "m": 10**6, "mb": 10**6, "g": 10**9, "gb": 10**9}
+    text = value.strip().lower()
+    number = text.rstrip("kmgb")
+    try:
+        size = int(float(number) * units[text[len(number) :]])
+    except (ValueError, KeyError):
+        size = 0
+    if size <= 0:
+        raise argparse.ArgumentTypeError(f"not a size (bytes, or with k, M, G): {value!r}")
+    return size
+
+
+def _tiles_arg(value: str) -> str:
+    """A tile provider's name, checked before any report is parsed."""
+    import warnings
+
+    import folium
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a provider that wants a key warns again when the map is drawn
+            folium.TileLayer(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"unknown tile provider {value!r}: give an xyzservices name such as OpenStreetMap"
+        ) from None
+    return value
+
+
 def _add_reading_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "inputs",
         nargs="+",
         metavar="INPUT",
-        help="text file (document id = file name), '-' for stdin, or .jsonl of {id, text, date?, ...}",
+        help="a text, Markdown or HTML report (id = file name), a .jsonl of {id, text, date?, ...} objects, "
+        "a folder (searched for .txt .md .html .htm .jsonl .ndjson), a quoted glob, or '-' for stdin "
+        "(text, or JSON Lines when its first line is a JSON object)",
     )
     p.add_argument(
         "--date",
@@ -61,6 +114,22 @@ def _add_reading_options(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="ask OpenStreetMap's Nominatim (network!) for names the gazetteer lacks; answers are cached",
     )
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs_arg,
+        default=1,
+        metavar="N",
+        help="parse in N processes ('auto': one per core); the output is the same as with -j 1",
+    )
+    p.add_argument(
+        "--max-bytes",
+        type=_size_arg,
+        default=DEFAULT_MAX_BYTES,
+        metavar="SIZE",
+        help="refuse a report larger than this (default 10M); it is named on stderr, the others go on",
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary on stderr")
     # For tests and a self-hosted Nominatim: where --online asks.
     p.add_argument("--nominatim-url", type=_nominatim_url, help=argparse.SUPPRESS)
 
@@ -73,32 +142,124 @@ def _nominatim_url(value: str) -> dict[str, str]:
     return {"scheme": parts.scheme, "domain": parts.netloc + parts.path.rstrip("/")}
 
 
+def _spec(args: argparse.Namespace) -> ParserSpec:
+    return ParserSpec(
+        gazetteer=args.gazetteer,
+        model=not args.no_model,
+        activities=getattr(args, "activities", None),
+        year=getattr(args, "year", None),
+        progress=sys.stderr.isatty() and not getattr(args, "quiet", False),
+    )
+
+
 def _parser_for(args: argparse.Namespace) -> geo.Geoparser:
-    gaz = gazetteer.open_gazetteer(args.gazetteer, progress=sys.stderr.isatty())
-    nlp = None if args.no_model else geo.load_model()
-    vocabulary = geo.load_vocabulary(args.activities) if args.activities else None
+    """The parser of this process; the caller closes its gazetteer."""
     online = None
     if getattr(args, "online", False):
         where = args.nominatim_url or {}
-        online = gazetteer.OnlineGeocoder(gaz.path, user_agent=f"geomap/{__version__}", **where)
-    return geo.Geoparser(gaz, nlp=nlp, vocabulary=vocabulary, online=online)
+        with gazetteer.open_gazetteer(args.gazetteer) as gaz:
+            path = gaz.path
+        online = gazetteer.OnlineGeocoder(path, user_agent=f"geomap/{__version__}", **where)
+    return _spec(args).build(online=online)
 
 
-def _read(args: argparse.Namespace) -> tuple[list[Document], list[InputError]]:
-    docs, errors = [], []
-    for item in read_inputs(args.inputs, date=args.date):
+def _check_setup(args: argparse.Namespace) -> None:
+    """Fail early, in this process, on what every worker would fail on: the gazetteer, the vocabulary."""
+    with gazetteer.open_gazetteer(args.gazetteer, progress=_spec(args).progress):
+        pass
+    if getattr(args, "activities", None):
+        geo.load_vocabulary(args.activities)
+
+
+class _NothingRead(Exception):
+    """No document could be read: the output file is not created."""
+
+
+class UsageError(Exception):
+    """A combination of options that cannot work (exit 2)."""
+
+
+def _check_outputs(outputs: Sequence[tuple[str, str]]) -> None:
+    """Two outputs on one path would keep only the last one written: refuse before any work."""
+    seen: dict[str, str] = {}
+    for option, path in outputs:
+        key = "-" if path == "-" else os.path.realpath(path)
+        if key in seen:
+            where = "standard output" if path == "-" else repr(path)
+            raise UsageError(f"{seen[key]} and {option} both write to {where}: give each its own path")
+        seen[key] = option
+
+
+@dataclass
+class _Tally:
+    """What a run read, found and wrote, for the closing summary."""
+
+    documents: int = 0
+    statements: int = 0
+    mentions: int = 0
+    unresolved: int = 0
+    places: set[str] = field(default_factory=set)
+    failed: int = 0
+    written: list[str] = field(default_factory=list)
+
+    def add(self, parsed: Parsed) -> None:
+        self.documents += 1
+        self.statements += parsed.statements
+        self.mentions += parsed.mentions
+        self.unresolved += parsed.unresolved
+        self.places.update(parsed.place_ids)
+
+    def summary(self) -> str:
+        files = ", ".join(self.written) if self.written else "none"
+        return (
+            f"geomap: {self.documents:,} documents, {self.statements:,} statements, "
+            f"{self.mentions:,} mentions, {len(self.places):,} places, {self.unresolved:,} unresolved, "
+            f"{self.failed:,} failed; files written: {files}"
+        )
+
+
+def _documents(args: argparse.Namespace, tally: _Tally) -> Iterator[Document]:
+    """The inputs' documents, streamed; each bad input is named on stderr and counted."""
+    for item in read_inputs(args.inputs, date=args.date, max_bytes=args.max_bytes):
         if isinstance(item, InputError):
             print(f"geomap: error: {item}", file=sys.stderr)
-            errors.append(item)
+            tally.failed += 1
         else:
-            docs.append(item)
-    return docs, errors
+            yield item
 
 
-def _status(docs: Sequence[Document], errors: Sequence[InputError]) -> Exit:
-    if not docs:
+def _outcomes(
+    args: argparse.Namespace, tally: _Tally, transform: Callable[[ParseResult], Any]
+) -> Iterator[Parsed]:
+    """Parse every input document (``-j`` processes), with a progress bar; failures named and counted."""
+    if args.online and args.jobs > 1:
+        raise UsageError("--online asks one geocoder at one request a second: use it with -j 1")
+    show = not args.quiet and sys.stderr.isatty()
+    with contextlib.ExitStack() as stack:
+        parser = None
+        if args.jobs <= 1:
+            parser = _parser_for(args)
+            stack.callback(parser.gazetteer.close)
+        else:
+            _check_setup(args)
+        bar = stack.enter_context(tqdm(desc="geomap", unit=" doc", file=sys.stderr, disable=not show))
+        docs = _documents(args, tally)
+        for outcome in parse_stream(docs, _spec(args), jobs=args.jobs, transform=transform, parser=parser):
+            bar.update(1)
+            if isinstance(outcome, Failure):
+                tally.failed += 1
+                bar.clear()
+                print(f"geomap: error: {outcome}", file=sys.stderr)
+                log.debug("%s", outcome.detail)
+                continue
+            tally.add(outcome)
+            yield outcome
+
+
+def _status(tally: _Tally) -> Exit:
+    if not tally.documents:
         return Exit.NO_INPUT
-    return Exit.SOME_INPUTS_FAILED if errors else Exit.OK
+    return Exit.SOME_INPUTS_FAILED if tally.failed else Exit.OK
 
 
 def mention_records(result: ParseResult) -> Iterator[dict[str, Any]]:
@@ -134,32 +295,51 @@ def mention_records(result: ParseResult) -> Iterator[dict[str, Any]]:
         }
 
 
+def json_lines(result: ParseResult) -> str:
+    """The JSON Lines of one parsed document (a module-level function: it runs in worker processes)."""
+    return "".join(
+        json.dumps(rec, ensure_ascii=False, allow_nan=False) + "\n" for rec in mention_records(result)
+    )
+
+
+def _stdout_text(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
 def _cmd_parse(args: argparse.Namespace) -> int:
-    docs, errors = _read(args)
-    if not docs:
-        return Exit.NO_INPUT
-    parser = _parser_for(args)
-    buf = io.StringIO()
+    target = args.output or "-"
+    where = "<stdout>" if target == "-" else target
+    tally = _Tally()
+    write: Callable[[str], object]
     try:
-        for result in parser.parse_documents(docs, year=args.year):
-            for rec in mention_records(result):
-                buf.write(json.dumps(rec, ensure_ascii=False, allow_nan=False) + "\n")
-    except gazetteer.OnlineGeocoderError as exc:
+        with contextlib.ExitStack() as stack:
+            if target == "-":
+                write = _stdout_text
+            else:
+                from maps._io import atomic_open  # not at the top: the maps package imports folium
+
+                Path(target).parent.mkdir(parents=True, exist_ok=True)
+                write = stack.enter_context(atomic_open(target)).write
+            for parsed in _outcomes(args, tally, json_lines):
+                write(parsed.value)
+            if target != "-" and not tally.documents:
+                raise _NothingRead  # leaves no file behind
+    except _NothingRead:
+        pass
+    except gazetteer.OnlineGeocoderError as exc:  # an OSError too: caught first
         print(f"geomap: error: {exc}", file=sys.stderr)
         return Exit.ONLINE
-    if args.output:
-        from maps._io import atomic_write_text
-
-        try:
-            Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_text(args.output, buf.getvalue())
-        except OSError as exc:
-            print(f"geomap: error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
-            return Exit.OUTPUT
-    else:
-        sys.stdout.write(buf.getvalue())
-        sys.stdout.flush()
-    return _status(docs, errors)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        print(f"geomap: error: cannot write {where}: {exc.strerror or exc}", file=sys.stderr)
+        return Exit.OUTPUT
+    if tally.documents:
+        tally.written.append(where)
+    if not args.quiet:
+        print(tally.summary(), file=sys.stderr)
+    return _status(tally)
 
 
 def basemap_geojson(gaz: gazetteer.Gazetteer) -> dict[str, Any]:
@@ -179,44 +359,79 @@ def basemap_geojson(gaz: gazetteer.Gazetteer) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
+def _write_output(path: str, write: Callable[[str], object]) -> None:
+    """Run ``write`` on ``path``; for ``-`` on a temporary file whose bytes then go to stdout."""
+    if path != "-":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        write(path)
+        return
+    with tempfile.TemporaryDirectory(prefix="geomap-") as tmp:
+        spool = os.path.join(tmp, "out")
+        write(spool)
+        with open(spool, "rb") as fh:
+            sys.stdout.flush()
+            shutil.copyfileobj(fh, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+
+
 def _cmd_map(args: argparse.Namespace) -> int:
     import maps
 
-    docs, errors = _read(args)
-    if not docs:
-        return Exit.NO_INPUT
-    parser = _parser_for(args)
+    outputs = [("-o", args.output)]
+    outputs += [
+        (opt, path)
+        for opt, path in (("--geojson", args.geojson), ("--gpkg", args.gpkg), ("--csv", args.csv))
+        if path
+    ]
+    _check_outputs(outputs)
+    tally = _Tally()
     try:
-        results = list(parser.parse_documents(docs, year=args.year))
+        results = [parsed.value for parsed in _outcomes(args, tally, _keep)]
     except gazetteer.OnlineGeocoderError as exc:
         print(f"geomap: error: {exc}", file=sys.stderr)
         return Exit.ONLINE
+    if not tally.documents:
+        if not args.quiet:
+            print(tally.summary(), file=sys.stderr)
+        return Exit.NO_INPUT
     fs = maps.build_features(results)
-    outputs: list[tuple[str, Any]] = [(args.output, None)]
-    for path, label in ((args.geojson, "geojson"), (args.gpkg, "gpkg"), (args.csv, "csv")):
-        if path:
-            outputs.append((path, label))
-    status = _status(docs, errors)
-    for path, label in outputs:
+    del results
+    status = _status(tally)
+    for option, path in outputs:
         try:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-            if label is None:
-                basemap = basemap_geojson(parser.gazetteer) if args.offline else None
-                maps.write_map(
-                    fs, path, offline=args.offline, tiles=args.tiles, basemap=basemap, title=args.title
-                )
-            elif label == "geojson":
-                maps.write_geojson(fs, path)
-            elif label == "gpkg":
-                maps.write_gpkg(fs, path)
+            if option == "-o":
+                basemap = None
+                if args.offline:
+                    with gazetteer.open_gazetteer(args.gazetteer) as gaz:
+                        basemap = basemap_geojson(gaz)
+
+                def write_html(p: str, basemap: dict[str, Any] | None = basemap) -> None:
+                    maps.write_map(
+                        fs, p, offline=args.offline, tiles=args.tiles, basemap=basemap, title=args.title
+                    )
+
+                _write_output(path, write_html)
+            elif option == "--geojson":
+                _write_output(path, lambda p: maps.write_geojson(fs, p))
+            elif option == "--gpkg":
+                _write_output(path, lambda p: maps.write_gpkg(fs, p))
             else:
-                maps.write_csv(fs, path)
+                _write_output(path, lambda p: maps.write_csv(fs, p))
         except OSError as exc:
-            print(f"geomap: error: cannot write {path}: {exc.strerror or exc}", file=sys.stderr)
+            if isinstance(exc, BrokenPipeError):
+                raise
+            where = "<stdout>" if path == "-" else path
+            print(f"geomap: error: cannot write {where}: {exc.strerror or exc}", file=sys.stderr)
             status = Exit.OUTPUT
             continue
-        print(f"wrote {path}", file=sys.stderr)
+        tally.written.append(path)
+    if not args.quiet:
+        print(tally.summary(), file=sys.stderr)
     return status
+
+
+def _keep(result: ParseResult) -> ParseResult:
+    return result
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
@@ -243,9 +458,10 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     docs = [Document(id=doc_id, text=text) for doc_id, text, _, _ in corpus]
     started = time.perf_counter()
     scored = []
-    for (_, _, gold, doc_type), result in zip(corpus, parser.parse_documents(docs), strict=True):
-        preds = ev.predictions(result)
-        scored.append((gold, preds, doc_type))
+    with contextlib.closing(parser.gazetteer):
+        for (_, _, gold, doc_type), result in zip(corpus, parser.parse_documents(docs), strict=True):
+            preds = ev.predictions(result)
+            scored.append((gold, preds, doc_type))
     seconds = time.perf_counter() - started
     scores = ev.score(scored)
     chars = sum(len(d.text) for d in docs)
@@ -268,13 +484,19 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 def add_commands(sub: Any) -> None:
     p = sub.add_parser("parse", help="print one JSON object per place mention (JSON Lines)")
     _add_reading_options(p)
-    p.add_argument("-o", "--output", metavar="PATH", help="write to a file instead of stdout")
+    p.add_argument(
+        "-o", "--output", metavar="PATH", help="write to a file (whole or not at all) instead of stdout (-)"
+    )
     p.set_defaults(func=_cmd_parse)
 
     m = sub.add_parser("map", help="draw a layered map (HTML) and write GIS files")
     _add_reading_options(m)
     m.add_argument(
-        "-o", "--output", metavar="PATH", default="geomap.html", help="the HTML map (default: geomap.html)"
+        "-o",
+        "--output",
+        metavar="PATH",
+        default="geomap.html",
+        help="the HTML map (default: geomap.html; '-' for stdout, as for every output)",
     )
     m.add_argument("--geojson", metavar="PATH", help="also write a GeoJSON FeatureCollection")
     m.add_argument("--gpkg", metavar="PATH", help="also write a GeoPackage")
@@ -284,7 +506,12 @@ def add_commands(sub: Any) -> None:
         action="store_true",
         help="one self-contained file: scripts inlined, a vector basemap instead of tiles",
     )
-    m.add_argument("--tiles", default="OpenStreetMap", help="tile provider when not --offline")
+    m.add_argument(
+        "--tiles",
+        type=_tiles_arg,
+        default="OpenStreetMap",
+        help="tile provider when not --offline: an xyzservices name (OpenStreetMap, CartoDB.Positron, ...)",
+    )
     m.add_argument("--title", help="title of the map")
     m.set_defaults(func=_cmd_map)
 

@@ -1,20 +1,31 @@
 """Files for GIS users: GeoJSON (RFC 7946), GeoPackage and CSV.
 
-Every writer writes to a temporary file in the target's directory and moves it into place with
-``os.replace``: the target is written whole or not at all.
+Every writer goes through :mod:`maps._io`: a regular target is written to a temporary file beside it
+and renamed into place (whole or not at all), a device or FIFO is written straight through.
+
+Types are the same in every file and every run: ``geonameid`` and the counts are integers (an
+``INTEGER`` column in the GeoPackage even when every value is null or the layer is empty, ``2210247``
+in the CSV), dates are ``DATE`` columns in the GeoPackage and ``YYYY-MM-DD`` in the CSV and GeoJSON,
+``lat``/``lon`` have six decimals at most.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import datetime as dt
+import errno
 import json
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from maps._features import FeatureSet, MentionRow, PlaceFeature
-from maps._io import atomic_path
+from maps._io import OutputError, atomic_open, atomic_path, atomic_write_text
 
 __all__ = ["write_csv", "write_geojson", "write_gpkg"]
 
@@ -36,6 +47,8 @@ STATEMENT_COLUMNS = (
     "title",
     "place_ids",
 )
+#: Columns of the CSV and of the GeoPackage ``mentions`` layer: the fields of ``geomap parse``.
+MENTION_COLUMNS = MentionRow.FIELDS
 LAYER_OF_TYPE = {
     "Point": "points",
     "MultiPoint": "points",
@@ -45,14 +58,24 @@ LAYER_OF_TYPE = {
     "MultiPolygon": "polygons",
 }
 GPKG_GEOMETRY_TYPE = {"points": "MultiPoint", "lines": "MultiLineString", "polygons": "MultiPolygon"}
+#: GeoPackage column types other than text, by column name (the same in every layer).
+COLUMN_TYPES = {
+    "geonameid": "int",
+    "precision": "int",
+    "n_mentions": "int",
+    "n_statements": "int",
+    "index": "int",
+    "start": "int",
+    "end": "int",
+    "sentence": "int",
+    "lat": "float",
+    "lon": "float",
+    "score": "float",
+    "date": "date",
+    "first_date": "date",
+    "last_date": "date",
+}
 JOIN = "; "
-
-
-def _write_text(path: str | os.PathLike[str], write: Callable[[Any], None], *, newline: str | None) -> None:
-    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline=newline) as fh:
-        write(fh)
-        fh.flush()
-        os.fsync(fh.fileno())
 
 
 # --- GeoJSON -------------------------------------------------------------------------------------
@@ -75,30 +98,10 @@ def write_geojson(fs: FeatureSet, path: str | os.PathLike[str]) -> None:
     text = json.dumps(
         geojson_dict(fs), sort_keys=True, allow_nan=False, ensure_ascii=False, separators=(",", ":")
     )
-
-    def write(fh: Any) -> None:
-        fh.write(text)
-        fh.write("\n")
-
-    _write_text(path, write, newline="\n")
+    atomic_write_text(path, text + "\n")
 
 
 # --- CSV -----------------------------------------------------------------------------------------
-
-
-def write_csv(fs: FeatureSet, path: str | os.PathLike[str]) -> None:
-    """Write the mentions table (resolved and unresolved) as UTF-8 CSV."""
-
-    def write(fh: Any) -> None:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(MentionRow.FIELDS)
-        for row in fs.mentions:
-            writer.writerow(["" if v is None else v for v in (getattr(row, f) for f in MentionRow.FIELDS)])
-
-    _write_text(path, write, newline="")
-
-
-# --- GeoPackage ----------------------------------------------------------------------------------
 
 
 def _flat(value: Any) -> Any:
@@ -107,24 +110,124 @@ def _flat(value: Any) -> Any:
     return value
 
 
+def _cell(name: str, value: Any) -> Any:
+    """A CSV cell: empty for null, integers without a decimal point, lists joined with ``"; "``."""
+    if value is None:
+        return ""
+    if COLUMN_TYPES.get(name) == "int":
+        return int(value)
+    return _flat(value)
+
+
+def write_csv(fs: FeatureSet, path: str | os.PathLike[str]) -> None:
+    """Write the mentions table as UTF-8 CSV: the rows and columns of the GeoPackage ``mentions`` layer.
+
+    One row per mention, resolved or not, with the fields of ``geomap parse`` (lists joined with
+    ``"; "``, an empty cell for null).
+    """
+    with atomic_open(path, newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(MENTION_COLUMNS)
+        for row in fs.mentions:
+            writer.writerow([_cell(name, getattr(row, name)) for name in MENTION_COLUMNS])
+
+
+# --- GeoPackage ----------------------------------------------------------------------------------
+
+
+def _column(name: str, values: Sequence[Any]) -> tuple[np.ndarray, np.ndarray | None]:
+    """A column as pyogrio writes it: an array of the column's type and a mask of its nulls."""
+    kind = COLUMN_TYPES.get(name, "str")
+    nulls = np.array([v is None for v in values], dtype=bool)
+    if kind == "int":
+        return np.array([0 if v is None else int(v) for v in values], dtype=np.int64), nulls
+    if kind == "float":
+        return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64), nulls
+    if kind == "date":
+        days = [dt.date.fromisoformat(v) if isinstance(v, str) else v for v in values]
+        return np.array(["NaT" if v is None else v.isoformat() for v in days], dtype="datetime64[D]"), None
+    return np.array([None if v is None else str(_flat(v)) for v in values], dtype=object), None
+
+
+def _write_layer(
+    tmp: Path,
+    layer: str,
+    columns: Sequence[str],
+    records: Sequence[Mapping[str, Any]],
+    *,
+    geometries: Sequence[Any] | None = None,
+    geometry_type: str | None = None,
+) -> None:
+    import shapely
+    from pyogrio.raw import write
+
+    data, masks = [], []
+    for name in columns:
+        array, mask = _column(name, [r[name] for r in records])
+        data.append(array)
+        masks.append(mask)
+    geometry = None
+    if geometries is not None:
+        geometry = shapely.to_wkb(np.array(list(geometries), dtype=object), output_dimension=2)
+    write(
+        str(tmp),
+        geometry=geometry,
+        field_data=data,
+        fields=list(columns),
+        field_mask=masks,
+        layer=layer,
+        driver="GPKG",
+        geometry_type=geometry_type,
+        crs="EPSG:4326" if geometry_type else None,
+        append=tmp.exists(),
+    )
+
+
+def _gdal_failure(exc: Exception, path: str | os.PathLike[str], tmp: Path, layer: str) -> OutputError:
+    """The reason GDAL did not say: a full disk or the file size limit (GDAL only reports that its
+    transaction failed)."""
+    code, cause = errno.EIO, ""
+    with contextlib.suppress(OSError):
+        vfs = os.statvfs(tmp.parent)
+        if vfs.f_bavail * vfs.f_frsize < 1 << 20:
+            code, cause = errno.ENOSPC, os.strerror(errno.ENOSPC)
+    if code == errno.EIO:
+        try:
+            import resource
+
+            limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+            if limit != resource.RLIM_INFINITY:
+                code, cause = errno.EFBIG, f"{os.strerror(errno.EFBIG)} (file size limit: {limit} bytes)"
+        except ImportError:  # not a Unix system
+            pass
+    reason = f"GeoPackage layer {layer!r} not written: {exc}" + (f"; {cause}" if cause else "")
+    return OutputError(code, reason, str(path))
+
+
 def _place_record(feature: PlaceFeature) -> dict[str, Any]:
-    record = {name: _flat(getattr(feature, name)) for name in PLACE_COLUMNS if name != "statement_ids"}
+    record = {name: getattr(feature, name) for name in PLACE_COLUMNS if name != "statement_ids"}
     record["statement_ids"] = JOIN.join(f"{s.doc}#{s.index}" for s in feature.statements)
     return record
 
 
 def write_gpkg(fs: FeatureSet, path: str | os.PathLike[str]) -> None:
-    """Write a GeoPackage: ``points``, ``lines``, ``polygons`` and the ``statements``/``mentions`` tables.
+    """Write a GeoPackage: ``points``, ``lines``, ``polygons``, ``mentions`` and ``statements``.
 
     Place layers carry flat attributes only (lists joined with ``"; "``); geometries are promoted to
-    their multi type so that each layer has one geometry type.  The two tables have no geometry and
-    join to the place layers by ``place_id`` (``statements.place_ids`` lists them).  Layers with no
-    feature are still written, empty, so the schema does not depend on the data.
+    their multi type so that each layer has one geometry type.  ``mentions`` is a Point layer (the
+    place's point; no geometry for an unresolved mention) with the rows and columns of the CSV;
+    ``statements`` has no geometry.  Both join to the place layers by ``place_id``
+    (``statements.place_ids`` lists them).  Layers with no feature are still written, empty, with
+    the same column types, so the schema does not depend on the data.
+
+    Raises
+    ------
+    OutputError
+        If GDAL cannot write the file (a full disk, the file size limit); the message names the path
+        and the reason, and the target is left untouched.
     """
-    import geopandas as gpd
-    import pandas as pd
-    import pyogrio
-    from shapely.geometry import MultiLineString, MultiPoint, MultiPolygon
+    from pyogrio import errors as ogr_errors
+    from shapely.geometry import MultiLineString, MultiPoint, MultiPolygon, Point
     from shapely.geometry.polygon import orient
 
     promote = {
@@ -150,42 +253,42 @@ def write_gpkg(fs: FeatureSet, path: str | os.PathLike[str]) -> None:
         geom = feature.geometry
         geoms.append(promote.get(geom.geom_type, lambda g: g)(geom))
 
-    statements = pd.DataFrame(
-        [
-            {
-                "statement_id": s.id,
-                "doc": s.doc,
-                "index": s.index,
-                "text": s.text,
-                "date": s.date,
-                "speaker": s.speaker,
-                "categories": _flat(s.categories),
-                "source": s.source,
-                "url": s.url,
-                "title": s.title,
-                "place_ids": _flat(s.place_ids),
-            }
-            for s in fs.statements
-        ],
-        columns=list(STATEMENT_COLUMNS),
-    )
-    mentions = pd.DataFrame([m.as_dict() for m in fs.mentions], columns=list(MentionRow.FIELDS))
+    statements = [
+        {
+            "statement_id": s.id,
+            "doc": s.doc,
+            "index": s.index,
+            "text": s.text,
+            "date": s.date,
+            "speaker": s.speaker,
+            "categories": s.categories,
+            "source": s.source,
+            "url": s.url,
+            "title": s.title,
+            "place_ids": s.place_ids,
+        }
+        for s in fs.statements
+    ]
+    mentions = [{name: getattr(m, name) for name in MENTION_COLUMNS} for m in fs.mentions]
+    # (lon, lat): shapely order; the row's lat/lon are already rounded as in the CSV.
+    points = [None if m.lat is None or m.lon is None else Point(m.lon, m.lat) for m in fs.mentions]
 
-    with atomic_path(path) as tmp:
+    with atomic_path(path, suffix=".gpkg", needs_file=True) as tmp:
         tmp.unlink()  # GDAL creates the file itself
-        for layer, (records, geoms) in groups.items():
-            frame = gpd.GeoDataFrame(
-                pd.DataFrame(records, columns=list(PLACE_COLUMNS)),
-                geometry=gpd.GeoSeries(geoms, crs="EPSG:4326"),
-                crs="EPSG:4326",
-            )
-            pyogrio.write_dataframe(
-                frame,
-                tmp,
-                layer=layer,
-                driver="GPKG",
-                geometry_type=GPKG_GEOMETRY_TYPE[layer],
-                append=tmp.exists(),
-            )
-        for layer, frame in (("statements", statements), ("mentions", mentions)):
-            pyogrio.write_dataframe(frame, tmp, layer=layer, driver="GPKG", append=True)
+        layer = ""
+        try:
+            for layer, (records, geoms) in groups.items():
+                _write_layer(
+                    tmp,
+                    layer,
+                    PLACE_COLUMNS,
+                    records,
+                    geometries=geoms,
+                    geometry_type=GPKG_GEOMETRY_TYPE[layer],
+                )
+            layer = "mentions"
+            _write_layer(tmp, layer, MENTION_COLUMNS, mentions, geometries=points, geometry_type="Point")
+            layer = "statements"
+            _write_layer(tmp, layer, STATEMENT_COLUMNS, statements)
+        except (ogr_errors.DataSourceError, ogr_errors.DataLayerError) as exc:
+            raise _gdal_failure(exc, path, tmp, layer) from exc

@@ -11,6 +11,7 @@ is GeoJSON order (lon, lat).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -42,6 +43,9 @@ ROLE_ORDER = ("location", "dateline", "actor")
 
 #: Decimal places kept in output coordinates (RFC 7946 recommends no more than six).
 COORD_DECIMALS = 6
+
+#: Decimal places kept in a mention's score, as in ``geomap parse``.
+SCORE_DECIMALS = 4
 
 
 def _iso(value: Any) -> str | None:
@@ -122,7 +126,14 @@ class StatementRef:
 
 @dataclass(frozen=True, slots=True)
 class MentionRow:
-    """One row of the mentions table (resolved or not)."""
+    """One row of the mentions table: every mention, resolved or not, as ``geomap parse`` reports it.
+
+    The fields and their names are those of the JSON Lines contract of ``geomap parse``, with
+    ``lat``/``lon`` rounded to six decimals and ``score`` to four, as there.  ``date`` (ISO),
+    ``speaker`` and ``categories`` are those of the statement the mention is in.  A place name inside
+    an organisation's name (``form`` ``organisation``) is a row here although the map draws no
+    place for it.
+    """
 
     doc: str
     start: int
@@ -138,6 +149,15 @@ class MentionRow:
     role: str
     precision: int | None
     score: float
+    geonameid: int | None = None
+    admin1_code: str | None = None
+    form: str = "name"
+    head: str = ""
+    source: str = "gazetteer"
+    reasons: tuple[str, ...] = ()
+    speaker: str | None = None
+    date: str | None = None
+    categories: tuple[str, ...] = ()
 
     FIELDS = (
         "doc",
@@ -154,10 +174,23 @@ class MentionRow:
         "role",
         "precision",
         "score",
+        "geonameid",
+        "admin1_code",
+        "form",
+        "head",
+        "source",
+        "reasons",
+        "speaker",
+        "date",
+        "categories",
     )
 
     def as_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.FIELDS}
+        """The row as JSON-ready data, shaped as a ``geomap parse`` record (lists for tuples)."""
+        return {
+            name: list(value) if isinstance(value, tuple) else value
+            for name, value in ((name, getattr(self, name)) for name in self.FIELDS)
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,6 +365,41 @@ def _mapped(res: Resolution) -> bool:
     return res.mention.form != "organisation"
 
 
+def _int_or_none(value: Any) -> int | None:
+    """``geonameid`` is an integer in every output, whatever numeric type the gazetteer gave."""
+    return None if value is None else int(value)
+
+
+def _mention_row(res: Resolution, home: Statement | None, doc_date: dt.date | None) -> MentionRow:
+    m, place = res.mention, res.place
+    date = home.date if home is not None and home.date is not None else doc_date
+    return MentionRow(
+        doc=m.doc,
+        start=m.start,
+        end=m.end,
+        text=m.text,
+        sentence=m.sentence,
+        place_id=place.place_id if place else None,
+        name=place.name if place else None,
+        kind=place.kind if place else None,
+        country_code=place.country_code if place else None,
+        lat=round(place.point.lat, COORD_DECIMALS) if place else None,
+        lon=round(place.point.lon, COORD_DECIMALS) if place else None,
+        role=res.role,
+        precision=place.precision if place else None,
+        score=round(float(res.score), SCORE_DECIMALS),
+        geonameid=_int_or_none(place.geonameid) if place else None,
+        admin1_code=place.admin1_code if place else None,
+        form=m.form,
+        head=m.head,
+        source=m.source,
+        reasons=tuple(res.reasons),
+        speaker=home.speaker if home else None,
+        date=_iso(date),
+        categories=tuple(home.categories) if home else (),
+    )
+
+
 def build_features(results: Sequence[ParseResult], *, include_actors: bool = True) -> FeatureSet:
     """Build the features model from parsed documents.
 
@@ -340,14 +408,17 @@ def build_features(results: Sequence[ParseResult], *, include_actors: bool = Tru
     results
         One :class:`~geo._types.ParseResult` per document.  Document ids must be unique.
     include_actors
-        Keep places whose dominant role is ``actor`` (and their mentions).  They are kept by
-        default: a GIS user may want them; the map draws them in a layer that starts hidden.
+        Keep places whose dominant role is ``actor`` (and their mentions, and the mentions of
+        place names inside organisations' names).  They are kept by default: a GIS user may want
+        them; the map draws them in a layer that starts hidden.
 
     Returns
     -------
     FeatureSet
         One feature per place (ordered by ``place_id``), the statements table (by document, then
-        index) and the mentions table (by document, then offset).
+        index) and the mentions table (by document, then offset).  The mentions table holds every
+        mention, resolved or not, including place names inside organisations' names (form
+        ``organisation``), which are neither features nor linked from the statements.
 
     Raises
     ------
@@ -387,27 +458,14 @@ def build_features(results: Sequence[ParseResult], *, include_actors: bool = Tru
         for r in res.resolutions:
             m, place = r.mention, r.place
             pid = place.place_id if place is not None else None
-            if pid in dropped or not _mapped(r):
+            mapped = _mapped(r)
+            # Without actors, a place name inside an organisation's name (always an actor) goes too.
+            if pid in dropped or (not mapped and not include_actors):
                 continue
-            mention_rows.append(
-                MentionRow(
-                    doc=m.doc,
-                    start=m.start,
-                    end=m.end,
-                    text=m.text,
-                    sentence=m.sentence,
-                    place_id=pid,
-                    name=place.name if place else None,
-                    kind=place.kind if place else None,
-                    country_code=place.country_code if place else None,
-                    lat=place.point.lat if place else None,
-                    lon=place.point.lon if place else None,
-                    role=r.role,
-                    precision=place.precision if place else None,
-                    score=float(r.score),
-                )
-            )
             home = _find_statement(by_index, by_doc, m.doc, m.sentence, m.start, m.end)
+            mention_rows.append(_mention_row(r, home, res.document.date))
+            if not mapped:
+                continue
             if home is None:
                 log.warning("mention %r of %s has no statement", m.text, m.doc)
                 continue
@@ -472,7 +530,7 @@ def build_features(results: Sequence[ParseResult], *, include_actors: bool = Tru
                 name=place.name,
                 kind=place.kind,
                 country_code=place.country_code,
-                geonameid=place.geonameid,
+                geonameid=_int_or_none(place.geonameid),
                 precision=place.precision,
                 role=_dominant_role(roles[pid]),
                 n_mentions=len(roles[pid]),

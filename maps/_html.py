@@ -1,13 +1,23 @@
 """The interactive map: a folium page with switchable layers, a legend and a statements panel.
 
-Every place is one feature of one ``L.geoJSON`` layer per group (points, areas, lines, dateline,
-actors), drawn in the browser from a JSON blob; popups, the panel and the legend are built in
-JavaScript with ``textContent`` from that blob, so report text never reaches ``innerHTML``.  The blob
-sits in a ``<script type="application/json">`` element with ``<``, ``>`` and ``&`` escaped as
-``\\u003c`` etc., so a ``</script>`` in a report cannot end it.
+Report text is data, never a template or a script.  folium (through branca) renders each element's
+output and then parses it again as a Jinja2 template, so any ``{{ }}``, ``{% %}`` or ``{# #}`` that
+reached an element would be evaluated: a report could run code as the user.  So the page that folium
+renders holds only strings written here (element ids, constant labels, counts); everything that comes
+from a report (text, ids, titles, sources, URLs, speakers, categories, place names) and the
+``title`` travel in one ``<script type="application/json">`` data island.  The island, the
+``<title>`` text and our own script and stylesheet are put into the rendered page afterwards, each by
+replacing a random placeholder that must occur exactly once.  The island is JSON with ``<``, ``>``,
+``&``, U+2028 and U+2029 escaped as ``\\u003c`` etc., so a ``</script>`` in a report cannot end it.
 
-Activity categories and source documents are layers of the LayerControl too, but they hold no
-copy of the features: switching one off hides every statement of that category (or document), and
+geomap.js reads the island with ``JSON.parse`` and builds popups, the panel, the legend and the
+per-category and per-source layer switches from it with ``textContent`` (a switch's label, which
+Leaflet's layer control sets as ``innerHTML``, is HTML-escaped first); the config passed to
+``GeoMapApp.init`` holds no report string.
+
+Every place is one feature of one ``L.geoJSON`` layer per group (points, areas, lines, dateline,
+actors).  Activity categories and source documents are layers of the layer control too, but they hold
+no copy of the features: switching one off hides every statement of that category (or document), and
 a place stays on the map while at least one of its statements is shown.  With several dates a
 "from / to" pair of selects filters the same way (a Timeline layer would be one more copy of the
 features and would not combine with the category and source switches).
@@ -20,6 +30,7 @@ import json
 import logging
 import os
 import re
+import secrets
 import warnings
 from collections import Counter
 from collections.abc import Mapping
@@ -196,19 +207,51 @@ def _payload(fs: FeatureSet, title: str, basemap: Mapping[str, Any] | None) -> d
     for row in fs.statements:
         docs.setdefault(row.doc, {"title": row.title, "source": row.source, "url": row.url, "date": row.date})
     present = {_legend_kind(f) for f in fs.features}
+    categories = [
+        {"name": c, "label": c.replace("_", " "), "color": PALETTE[i % len(PALETTE)]}
+        for i, c in enumerate(cats)
+    ]
     return {
         "title": title,
         "features": features,
         "statements": statements,
         "docs": docs,
-        "categories": [
-            {"name": c, "label": c.replace("_", " "), "color": PALETTE[i % len(PALETTE)]}
-            for i, c in enumerate(cats)
-        ],
+        "categories": categories,
         "kinds": [{"key": k, "label": label} for k, label in LEGEND_KINDS if k in present],
         "dates": list(fs.dates()),
         "basemap": dict(basemap) if basemap is not None else None,
+        "filters": _filters(fs, categories, docs),
     }
+
+
+def _filters(
+    fs: FeatureSet, categories: list[dict[str, Any]], docs: Mapping[str, Mapping[str, Any]]
+) -> dict[str, list[dict[str, Any]]]:
+    """The per-category and per-source switches of the layer control, as plain-text labels.
+
+    geomap.js adds one empty layer per entry to the layer control; ``key`` is the category name
+    (``""`` for statements with none) or the document id.
+    """
+    n_by_cat = Counter(c for row in fs.statements for c in row.categories)
+    cat_switches = [
+        {"key": c["name"], "label": f"Activity: {c['label']} ({n_by_cat[c['name']]})", "color": c["color"]}
+        for c in categories
+    ]
+    uncategorised = sum(1 for row in fs.statements if not row.categories)
+    if cat_switches and uncategorised:
+        cat_switches.append(
+            {"key": "", "label": f"Activity: none given ({uncategorised})", "color": DEFAULT_COLOR}
+        )
+    source_switches = []
+    if 1 < len(docs) <= MAX_SOURCE_LAYERS:
+        for doc_id, doc in docs.items():
+            label = doc["source"] or doc["title"] or doc_id
+            if doc["date"]:
+                label = f"{label}, {doc['date']}"
+            source_switches.append({"key": doc_id, "label": f"Source: {label}"})
+    elif len(docs) > MAX_SOURCE_LAYERS:
+        log.info("%d documents: no per-source layers (more than %d)", len(docs), MAX_SOURCE_LAYERS)
+    return {"categories": cat_switches, "sources": source_switches}
 
 
 # --- folium elements -----------------------------------------------------------------------------
@@ -220,39 +263,43 @@ def _static(name: str) -> str:
 
 
 class StatementsPanel(MacroElement):
-    """The statements panel, the data blob and the script that wires places to statements."""
+    """The statements panel, the data island and the script that wires places to statements.
+
+    Its template holds placeholders only (``slots``), never data: branca parses a macro's output
+    again as a Jinja2 template, so :func:`render_map` puts the stylesheet, the script and the data
+    island in after the page is rendered (:func:`_fill_slots`).  ``config`` must hold no report string.
+    """
 
     _template = Template(
         """
         {% macro header(this, kwargs) %}
-        <style>{{ this.css }}</style>
+        <style>{{ this.slots["css"] }}</style>
         <style>
           #{{ this._parent.get_name() }} {
             position: absolute !important; top: 0; left: 0; bottom: 0; right: var(--geomap-panel-w);
             width: auto !important; height: auto !important;
           }
         </style>
-        <script>{{ this.js }}</script>
+        <script>{{ this.slots["js"] }}</script>
         {% endmacro %}
         {% macro html(this, kwargs) %}
         <aside id="{{ this.panel_id }}" aria-label="Statements"></aside>
-        <script type="application/json" id="{{ this.data_id }}">{{ this.blob }}</script>
+        <script type="application/json" id="{{ this.data_id }}">{{ this.slots["data"] }}</script>
         {% endmacro %}
         {% macro script(this, kwargs) %}
-            GeoMapApp.init({{ this.config|tojson }});
+            GeoMapApp.init({{ this.config|tojson }}, {{ this.layer_control }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, blob: str, config: dict[str, Any]) -> None:
+    def __init__(self, config: dict[str, Any], *, slots: Mapping[str, str], layer_control: str) -> None:
         super().__init__()
         self._name = "StatementsPanel"
-        self.blob = blob
         self.config = config
+        self.slots = slots
+        self.layer_control = layer_control
         self.panel_id = config["panelId"]
         self.data_id = config["dataId"]
-        self.css = _static("geomap.css")
-        self.js = _static("geomap.js").replace("</script", "<\\/script")
 
 
 class Legend(MacroElement):
@@ -272,8 +319,29 @@ class Legend(MacroElement):
         self.position = position
 
 
-def _swatch(color: str) -> str:
-    return f'<span class="geomap-layer-swatch" style="background:{html.escape(color)}"></span>'
+# --- placeholders --------------------------------------------------------------------------------
+
+_SLOT_NAMES = ("title", "css", "js", "data")
+
+
+def _new_slots() -> dict[str, str]:
+    """One random placeholder per slot: no library code or constant of ours can contain one."""
+    token = secrets.token_hex(16)
+    return {name: f"geomap-slot-{token}-{name}" for name in _SLOT_NAMES}
+
+
+def _fill_slots(page: str, values: Mapping[str, str]) -> str:
+    """Replace each placeholder (a key of ``values``) by its value in one pass.
+
+    Each must occur exactly once; values are inserted literally and never scanned again, so a value
+    that happens to contain a placeholder (or ``{{``, or a backslash) stays as it is.
+    """
+    for slot in values:
+        n = page.count(slot)
+        if n != 1:
+            raise RuntimeError(f"placeholder {slot!r} occurs {n} times in the rendered page, not once")
+    pattern = re.compile("|".join(re.escape(slot) for slot in values))
+    return pattern.sub(lambda m: values[m.group(0)], page)
 
 
 # --- offline -------------------------------------------------------------------------------------
@@ -312,7 +380,14 @@ def _tile_layer(tiles: str) -> folium.TileLayer:
     # rather than as a warning that a caller running with warnings-as-errors would trip over.
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        layer = folium.TileLayer(tiles, control=False)
+        try:
+            # Only a provider's name is accepted (folium wants an attribution with a URL of one's
+            # own), so the URL and attribution drawn come from xyzservices, not from the caller.
+            layer = folium.TileLayer(tiles, control=False)
+        except ValueError as exc:
+            raise ValueError(
+                f"unknown tile provider {tiles!r}: give an xyzservices name such as 'OpenStreetMap'"
+            ) from exc
     for w in caught:
         log.warning("tile provider %r: %s", tiles, w.message)
     return layer
@@ -352,7 +427,10 @@ def render_map(
         The HTML page.
     """
     title = title if title is not None else _default_title(fs)
-    figure = folium.Figure(title=html.escape(title))
+    slots = _new_slots()
+    # The page folium renders holds only our own strings: the title, like every report string, is
+    # put in after rendering (see the module docstring).
+    figure = folium.Figure(title=slots["title"])
     fmap = folium.Map(
         location=None,
         zoom_start=2,
@@ -379,60 +457,42 @@ def render_map(
     for key, label in GROUPS:
         if not counts.get(key):
             continue
-        fg = folium.FeatureGroup(name=html.escape(f"{label} ({counts[key]})"), show=key != "actors")
+        fg = folium.FeatureGroup(name=f"{label} ({counts[key]})", show=key != "actors")
         fg.add_to(fmap)
         groups[key] = fg.get_name()
 
-    category_layers: dict[str, str] = {}
-    n_by_cat = Counter(c for row in fs.statements for c in row.categories)
-    for cat in payload["categories"]:
-        name = f"{_swatch(cat['color'])}Activity: {html.escape(cat['label'])} ({n_by_cat[cat['name']]})"
-        fg = folium.FeatureGroup(name=name, show=True)
-        fg.add_to(fmap)
-        category_layers[cat["name"]] = fg.get_name()
-    uncategorised = sum(1 for row in fs.statements if not row.categories)
-    if category_layers and uncategorised:
-        name = f"{_swatch(DEFAULT_COLOR)}Activity: none given ({uncategorised})"
-        fg = folium.FeatureGroup(name=name, show=True)
-        fg.add_to(fmap)
-        category_layers[""] = fg.get_name()
-
-    doc_layers: dict[str, str] = {}
-    docs = payload["docs"]
-    if 1 < len(docs) <= MAX_SOURCE_LAYERS:
-        for doc_id, doc in docs.items():
-            label = doc["source"] or doc["title"] or doc_id
-            if doc["date"]:
-                label = f"{label}, {doc['date']}"
-            fg = folium.FeatureGroup(name=f"Source: {html.escape(label)}", show=True)
-            fg.add_to(fmap)
-            doc_layers[doc_id] = fg.get_name()
-    elif len(docs) > MAX_SOURCE_LAYERS:
-        log.info("%d documents: no per-source layers (more than %d)", len(docs), MAX_SOURCE_LAYERS)
-
     Fullscreen(position="topleft").add_to(fmap)
-    n_switches = len(groups) + len(category_layers) + len(doc_layers)
-    folium.LayerControl(position="topright", collapsed=n_switches > 8).add_to(fmap)
+    # The per-category and per-source switches are added by geomap.js from the data island.
+    filters = payload["filters"]
+    n_switches = len(groups) + len(filters["categories"]) + len(filters["sources"])
+    layer_control = folium.LayerControl(position="topright", collapsed=n_switches > 8)
+    layer_control.add_to(fmap)
     config = {
         "map": fmap.get_name(),
         "panelId": "geomap-panel",
         "dataId": "geomap-data",
         "groups": groups,
-        "categoryLayers": category_layers,
-        "docLayers": doc_layers,
         "attribution": ATTRIBUTION,
         "offline": offline,
         "actorColor": ACTOR_COLOR,
         "defaultColor": DEFAULT_COLOR,
         "highlightColor": HIGHLIGHT_COLOR,
     }
-    StatementsPanel(_script_json(payload), config).add_to(fmap)
+    StatementsPanel(config, slots=slots, layer_control=layer_control.get_name()).add_to(fmap)
     Legend("bottomleft").add_to(fmap)
 
     page = figure.render()
     if offline:
-        page = _inline_assets(page)
-    return page
+        page = _inline_assets(page)  # before any report text is in the page
+    return _fill_slots(
+        page,
+        {
+            slots["title"]: html.escape(title),
+            slots["css"]: _static("geomap.css").replace("</style", "<\\/style"),
+            slots["js"]: _static("geomap.js").replace("</script", "<\\/script"),
+            slots["data"]: _script_json(payload),
+        },
+    )
 
 
 def write_map(fs: FeatureSet, path: str | os.PathLike[str], **kw: Any) -> None:

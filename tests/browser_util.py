@@ -7,12 +7,15 @@ events are not.  Geometries are rough boxes, good enough to draw and to test ori
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+from selenium.webdriver import Chrome as WebDriver
 from shapely.geometry import LineString, Point, Polygon
 
 from geo._types import Coordinate, Document, Mention, ParseResult, Place, Resolution, Statement
@@ -234,21 +237,137 @@ def sample_results(*, hostile: bool = True) -> list[ParseResult]:
     return [first, second]
 
 
+# --- report strings that must stay data ---------------------------------------------------------
+
+#: Strings that a template engine, an HTML parser or a script would act on.  Each starts with a
+#: marker (``pl00`` ...) so that a test can find any copy of it in a page; a payload that acted would
+#: set ``window.__geomapPwned``, call ``alert`` or create a folder named ``pwned...`` in the cwd.
+PAYLOADS = (
+    "pl00 {{7*7}} and {{ 6 * 7 }} stay sums",
+    "pl01 {% if true %}kept{% endif %} as written",
+    "pl02 {# not a comment #} stays",
+    "pl03 The {{ group said",
+    "pl04 a lone }} and %} close nothing",
+    "pl05 </script><script>window.__geomapPwned = 'script'</script>",
+    "pl06 <img src=x onerror=\"window.__geomapPwned = 'img'\"> <svg onload=alert('svg')>",
+    "pl07 `backticks` and ${window.__geomapPwned = 'template literal'}",
+    "pl08 javascript:window.__geomapPwned='url'",
+    'pl09 quotes " \' and \\" in an id',
+    "pl10 {{ lipsum.__globals__['os'].makedirs('pwned') }}",
+    "pl11 {% set x = cycler.__init__.__globals__.os.makedirs('pwned-set') %}{{ x }}",
+    "pl12 </title><!-- <b>bold</b> &amp; & \u2028 \u2029 ]]> -->",
+    "pl13 {{ self._TemplateReference__context.cycler.__init__.__globals__.os.makedirs('pwned-self') }}",
+)
+
+#: Source URLs of the payload reports: none but the last is a link a browser could follow safely.
+PAYLOAD_URLS = (
+    "javascript:window.__geomapPwned='href'",
+    " JavaScript:alert('href2')",
+    "data:text/html,<script>alert('data')</script>",
+    "vbscript:msgbox(1)",
+    "https://example.org/report?q={{7*7}}&x=\"'><img src=x>",
+)
+
+
+def payload_results() -> list[ParseResult]:
+    """One report per payload, carrying it in every string a report has.
+
+    The payload is in the document id, title, source and (where it is one) URL, the statement text
+    (before the mentioned place, so a lost character would shift the highlight), the speaker, the
+    category and the place's name and id.  One more report uses ``__proto__`` and ``constructor`` as
+    its id, category and place name.
+    """
+    results = []
+    for i, payload in enumerate(PAYLOADS):
+        town = Place(
+            place_id=f"test:{i}:{payload}",
+            name=f"Zawiya {payload}",
+            kind="city",
+            country_code="LY",
+            point=Coordinate(30.0 + i * 0.4, 12.0 + i * 0.5),
+            precision=1,
+        )
+        results.append(
+            _document(
+                f"doc {payload}",
+                dt.date(2019, 5, 1 + i),
+                f"Agency {payload}",
+                payload if payload.startswith("pl08") else PAYLOAD_URLS[i % len(PAYLOAD_URLS)],
+                f"Title {payload}",
+                [
+                    (
+                        f"{payload}: fighting near Zawiya, officials said.",
+                        f"spokesman {payload}",
+                        (f"cat {payload}",),
+                        [("Zawiya", town, "location", "name")],
+                    )
+                ],
+            )
+        )
+    proto = Place(
+        place_id="__proto__",
+        name="constructor",
+        kind="city",
+        country_code="LY",
+        point=Coordinate(27.0, 14.0),
+        precision=1,
+    )
+    results.append(
+        _document(
+            "__proto__",
+            dt.date(2019, 5, 30),
+            "constructor",
+            None,
+            "toString",
+            [
+                (
+                    "Shelling hit constructor.",
+                    "__proto__",
+                    ("__proto__",),
+                    [("constructor", proto, "location", "name")],
+                )
+            ],
+        )
+    )
+    return results
+
+
 # --- browser -------------------------------------------------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+CHROMEDRIVER_NAMES = ("chromedriver",)
+INSTALL_HINT = (
+    "the browser tests need Chromium and its chromedriver: install them (Debian/Ubuntu: "
+    "`apt-get install -y chromium chromium-driver`) or point $GEOMAP_CHROMIUM and $GEOMAP_CHROMEDRIVER "
+    "at the executables"
+)
+
+
+def find_executable(env_var: str, names: tuple[str, ...]) -> str:
+    """``$env_var`` if set, else the first of ``names`` on the PATH; the test fails if neither is there."""
+    given = os.environ.get(env_var)
+    if given:
+        if not (Path(given).is_file() and os.access(given, os.X_OK)):
+            pytest.fail(f"${env_var}={given!r} is not an executable file; {INSTALL_HINT}")
+        return given
+    for name in names:
+        found = shutil.which(name)
+        if found:
+            return found
+    pytest.fail(f"none of {', '.join(names)} found on the PATH and ${env_var} is not set; {INSTALL_HINT}")
 
 
 @contextmanager
-def offline_chromium(width: int = 1400, height: int = 900) -> Iterator[object]:
+def offline_chromium(width: int = 1400, height: int = 900) -> Iterator[WebDriver]:
     """Headless Chromium through selenium, with every network route cut."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
+    chromium = find_executable("GEOMAP_CHROMIUM", CHROMIUM_NAMES)
+    chromedriver = find_executable("GEOMAP_CHROMEDRIVER", CHROMEDRIVER_NAMES)
     profile = tempfile.mkdtemp(prefix="geomap-chromium-")
     opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
+    opts.binary_location = chromium
     for arg in (
         "--headless",
         "--no-sandbox",
@@ -267,7 +386,7 @@ def offline_chromium(width: int = 1400, height: int = 900) -> Iterator[object]:
     ):
         opts.add_argument(arg)
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    driver = webdriver.Chrome(service=Service(chromedriver), options=opts)
     try:
         yield driver
     finally:
@@ -275,7 +394,7 @@ def offline_chromium(width: int = 1400, height: int = 900) -> Iterator[object]:
         shutil.rmtree(profile, ignore_errors=True)
 
 
-def severe_logs(driver) -> list[dict]:  # type: ignore[no-untyped-def]
+def severe_logs(driver: WebDriver) -> list[dict]:
     return [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
 
 

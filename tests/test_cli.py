@@ -195,3 +195,15 @@ def test_a_malformed_activity_vocabulary_is_bad_data(tmp_path, capsys):
     code = main(["parse", str(EXAMPLES / "report-2026-03-14.txt"), "--activities", str(vocab)])
     assert code == Exit.BAD_DATA
     assert str(vocab) in capsys.readouterr().err
+
+
+def test_the_readme_python_example_runs_as_written(tmp_path, monkeypatch, capsys):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- readme:python -->", 1)[1].split("<!-- /readme:python -->", 1)[0]
+    code = block.split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, "README.md", "exec"), {"__name__": "readme"})
+    printed = capsys.readouterr().out
+    assert "Damascus" in printed and "Latakia" in printed
+    assert (tmp_path / "out" / "python.html").stat().st_size > 0
+    assert geopandas.read_file(tmp_path / "out" / "python.geojson").shape[0] >= 2

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import json
 import math
 import re
+import sqlite3
+import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pyogrio
 import pytest
 import shapely
@@ -253,7 +258,7 @@ def test_gpkg_layers_and_geometry_types(tmp_path: Path, fs: maps.FeatureSet) -> 
         "lines": "MultiLineString",
         "polygons": "MultiPolygon",
         "statements": None,
-        "mentions": None,
+        "mentions": "Point",
     }
     points = gpd.read_file(path, layer="points")
     lines = gpd.read_file(path, layer="lines")
@@ -299,29 +304,164 @@ def test_gpkg_with_no_lines_still_has_the_layer(tmp_path: Path, fs: maps.Feature
     assert len(gpd.read_file(path, layer="points")) == 3
 
 
-def test_gpkg_failing_midway_leaves_the_old_file(
-    tmp_path: Path, fs: maps.FeatureSet, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def declared_types(path: Path, table: str) -> dict[str, str]:
+    """The column types as SQLite declares them: what QGIS and ogrinfo see."""
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        return {row[1]: row[2] for row in db.execute(f'PRAGMA table_info("{table}")')}
+
+
+def test_gpkg_column_types(tmp_path: Path, fs: maps.FeatureSet) -> None:
     path = tmp_path / "places.gpkg"
     maps.write_gpkg(fs, path)
-    before = path.read_bytes()
-    real = pyogrio.write_dataframe
-    calls = []
+    for layer in ("points", "lines", "polygons"):
+        types = declared_types(path, layer)
+        assert types["geonameid"] == "INTEGER", layer  # the border has no geonameid: all null
+        assert types["first_date"] == types["last_date"] == "DATE", layer
+        assert types["n_mentions"] == types["precision"] == "INTEGER", layer
+    statements = declared_types(path, "statements")
+    assert statements["date"] == "DATE" and statements["index"] == "INTEGER"
+    mentions = declared_types(path, "mentions")
+    assert mentions["date"] == "DATE"
+    assert mentions["geonameid"] == mentions["start"] == mentions["precision"] == "INTEGER"
+    assert mentions["lat"] == mentions["lon"] == mentions["score"] == "REAL"
+    assert mentions["geom"] == "POINT"
+    info = pyogrio.read_info(path, layer="mentions")
+    assert list(info["fields"]) == PARSE_FIELDS
+    dtypes = dict(zip(info["fields"], info["dtypes"], strict=True))
+    assert dtypes["geonameid"] == dtypes["start"] == "int64" and dtypes["date"] == "datetime64[D]"
+    for layer in ("points", "lines", "polygons"):
+        info = pyogrio.read_info(path, layer=layer)
+        dtypes = dict(zip(info["fields"], info["dtypes"], strict=True))
+        assert dtypes["geonameid"] == "int64" and dtypes["first_date"] == "datetime64[D]", layer
+    dates = pyogrio.read_dataframe(path, layer="statements", read_geometry=False)["date"]
+    assert sorted({d.date().isoformat() for d in dates}) == ["2019-04-08", "2019-04-10"]
 
-    def flaky(*args, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append(kwargs.get("layer"))
-        if len(calls) == 3:
-            raise OSError("disk full (simulated)")
-        return real(*args, **kwargs)
 
-    monkeypatch.setattr(pyogrio, "write_dataframe", flaky)
-    with pytest.raises(OSError, match="disk full"):
-        maps.write_gpkg(fs, path)
-    assert path.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["places.gpkg"]
+def test_gpkg_types_do_not_depend_on_the_data(tmp_path: Path) -> None:
+    """Empty layers and layers whose ids are all null get the same column types as full ones."""
+    path = tmp_path / "empty.gpkg"
+    maps.write_gpkg(maps.build_features([]), path)
+    for layer in ("points", "lines", "polygons", "mentions"):
+        types = declared_types(path, layer)
+        assert types["geonameid"] == "INTEGER", layer
+        assert types.get("date", types.get("first_date")) == "DATE", layer
+        assert pyogrio.read_info(path, layer=layer)["crs"] == "EPSG:4326"
+    assert declared_types(path, "statements")["date"] == "DATE"
+
+
+def test_gpkg_mentions_are_points_at_their_place(tmp_path: Path, fs: maps.FeatureSet) -> None:
+    path = tmp_path / "places.gpkg"
+    maps.write_gpkg(fs, path)
+    mentions = gpd.read_file(path, layer="mentions")
+    assert mentions.crs.to_epsg() == 4326
+    assert len(mentions) == len(fs.mentions)
+    for row in mentions.itertuples():
+        if pd.isna(row.place_id):
+            assert row.geometry is None, row.text
+        else:
+            assert row.geometry.geom_type == "Point"
+            assert (row.geometry.x, row.geometry.y) == (row.lon, row.lat)
+    tunis = mentions[mentions["text"] == "TUNIS"].iloc[0]
+    assert (tunis.geometry.x, tunis.geometry.y) == (10.1658, 36.819)
+    assert tunis["date"].date().isoformat() == "2019-04-08"
+    csv_path = tmp_path / "m.csv"
+    maps.write_csv(fs, csv_path)
+    rows = read_csv(csv_path)
+    assert [r["text"] for r in rows] == list(mentions["text"])
+    assert [r["place_id"] for r in rows] == ["" if pd.isna(p) else p for p in mentions["place_id"]]
+
+
+def run_child(code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a fresh interpreter that can import the test helpers."""
+    prelude = f"import sys\nsys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+    return subprocess.run(
+        [sys.executable, "-c", prelude + textwrap.dedent(code)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+FILE_SIZE_LIMIT = """
+    import errno, resource, signal
+    from browser_util import sample_results
+    import maps
+    fs = maps.build_features(sample_results())
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))
+    try:
+        maps.{writer}(fs, {name!r})
+    except OSError as exc:
+        print(type(exc).__name__, errno.errorcode[exc.errno])
+        print(exc)
+    # The next output is still written.
+    maps.write_csv(maps.build_features([]), "next.csv")
+"""
+
+
+def test_gpkg_over_the_file_size_limit_is_an_output_error(tmp_path: Path) -> None:
+    """GDAL's "Failed to commit transaction" becomes OutputError (an OSError) naming path and reason."""
+    (tmp_path / "places.gpkg").write_bytes(b"previous")
+    proc = run_child(FILE_SIZE_LIMIT.format(limit=100_000, writer="write_gpkg", name="places.gpkg"), tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    kind, message = proc.stdout.splitlines()
+    assert kind == "OutputError EFBIG"
+    assert "places.gpkg" in message and "File too large" in message and "GeoPackage layer" in message
+    assert (tmp_path / "places.gpkg").read_bytes() == b"previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["next.csv", "places.gpkg"]
+    assert (tmp_path / "next.csv").read_text(encoding="utf-8").startswith("doc,start,end,")
+
+
+def test_csv_over_the_file_size_limit_leaves_the_old_file(tmp_path: Path) -> None:
+    (tmp_path / "mentions.csv").write_text("old\n", encoding="utf-8")
+    proc = run_child(FILE_SIZE_LIMIT.format(limit=1000, writer="write_csv", name="mentions.csv"), tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0] == "OSError EFBIG"
+    assert (tmp_path / "mentions.csv").read_text(encoding="utf-8") == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mentions.csv", "next.csv"]
+
+
+def test_output_error_is_exported_and_an_oserror() -> None:
+    assert "OutputError" in maps.__all__
+    assert issubclass(maps.OutputError, OSError)
 
 
 # --- CSV -----------------------------------------------------------------------------------------
+
+
+#: The fields of a ``geomap parse`` record, in order: the CSV header and the ``mentions`` columns.
+PARSE_FIELDS = [
+    "doc",
+    "start",
+    "end",
+    "text",
+    "sentence",
+    "place_id",
+    "name",
+    "kind",
+    "country_code",
+    "lat",
+    "lon",
+    "role",
+    "precision",
+    "score",
+    "geonameid",
+    "admin1_code",
+    "form",
+    "head",
+    "source",
+    "reasons",
+    "speaker",
+    "date",
+    "categories",
+]
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
 
 
 def test_csv_is_the_mentions_table(tmp_path: Path, fs: maps.FeatureSet) -> None:
@@ -330,25 +470,64 @@ def test_csv_is_the_mentions_table(tmp_path: Path, fs: maps.FeatureSet) -> None:
     with open(path, encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
     assert tuple(rows[0]) == MentionRow.FIELDS
-    assert rows[0] == [
-        "doc",
-        "start",
-        "end",
-        "text",
-        "sentence",
-        "place_id",
-        "name",
-        "kind",
-        "country_code",
-        "lat",
-        "lon",
-        "role",
-        "precision",
-        "score",
-    ]
+    assert rows[0] == PARSE_FIELDS
     assert len(rows) == 1 + len(fs.mentions)
     wadi = next(r for r in rows[1:] if r[3] == "Wadi Qattara")
     assert wadi[5] == "" and wadi[11] == "location"
+
+
+def test_csv_carries_the_parse_records_field_for_field(tmp_path: Path, fs: maps.FeatureSet) -> None:
+    """Every CSV row is the ``geomap parse`` record of the mention: same names, same rounding."""
+    from geomap._commands import mention_records
+
+    def cell(value: object) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, list):
+            return "; ".join(str(v) for v in value)
+        return str(value)
+
+    records = [rec for res in sample_results() for rec in mention_records(res)]
+    assert list(records[0]) == PARSE_FIELDS
+    expected = sorted(
+        ({k: cell(v) for k, v in rec.items()} for rec in records), key=lambda r: (r["doc"], int(r["start"]))
+    )
+    maps.write_csv(fs, tmp_path / "m.csv")
+    assert read_csv(tmp_path / "m.csv") == expected
+
+
+def test_csv_integers_and_dates(tmp_path: Path, fs: maps.FeatureSet) -> None:
+    # A gazetteer id that arrives as a float (from pandas, say) is still written as an integer.
+    tripoli = next(m for m in fs.mentions if m.name == "Tripoli")
+    floated = dataclasses.replace(tripoli, geonameid=2210247.0)  # type: ignore[arg-type]
+    maps.write_csv(dataclasses.replace(fs, mentions=(floated, *fs.mentions)), tmp_path / "m.csv")
+    rows = read_csv(tmp_path / "m.csv")
+    for row in rows:
+        for name in ("start", "end", "sentence", "geonameid", "precision"):
+            assert re.fullmatch(r"\d*", row[name]), (name, row[name])
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", row["date"])
+        for name in ("lat", "lon"):
+            assert len(row[name].partition(".")[2]) <= 6
+    assert rows[0]["geonameid"] == "2210247"
+    assert {r["geonameid"] for r in rows if r["name"] == "Tripoli"} == {"2210247"}
+
+
+def test_geonameid_from_a_float_is_an_integer_everywhere() -> None:
+    import datetime as dt
+
+    from geo._types import Coordinate, Document, Mention, ParseResult, Place, Resolution, Statement
+
+    text = "Shelling hit Tripoli."
+    doc = Document(id="f", text=text, date=dt.date(2026, 2, 1))
+    st = Statement(doc="f", index=0, start=0, end=len(text), text=text, date=dt.date(2026, 2, 1))
+    place = Place("geonames:2210247", "Tripoli", "city", "LY", Coordinate(32.8925, 13.18), 1, 2210247.0)  # type: ignore[arg-type]
+    result = ParseResult(
+        doc, (st,), (Resolution(Mention("f", 13, 20, "Tripoli", 0, "Tripoli"), place, "location", 0.9),)
+    )
+    fs = maps.build_features([result])
+    assert type(fs.features[0].geonameid) is int
+    assert type(fs.mentions[0].geonameid) is int
+    assert '"geonameid":2210247,' in json.dumps(fs.__geo_interface__, separators=(",", ":"))
 
 
 def test_csv_failing_midway_leaves_the_old_file(tmp_path: Path, fs: maps.FeatureSet) -> None:
@@ -358,7 +537,7 @@ def test_csv_failing_midway_leaves_the_old_file(tmp_path: Path, fs: maps.Feature
 
     path = tmp_path / "mentions.csv"
     path.write_text("old\n", encoding="utf-8")
-    bad = dataclasses.replace(fs.mentions[-1], text=Exploding())
+    bad = dataclasses.replace(fs.mentions[-1], text=Exploding())  # type: ignore[arg-type]
     with pytest.raises(RuntimeError, match="bad value"):
         maps.write_csv(dataclasses.replace(fs, mentions=(*fs.mentions, bad)), path)
     assert path.read_text(encoding="utf-8") == "old\n"
@@ -380,7 +559,7 @@ def test_every_writer_is_atomic(
     path = tmp_path / name
     path.write_bytes(b"previous")
 
-    def refuse(src, dst):  # type: ignore[no-untyped-def]
+    def refuse(src: object, dst: object) -> None:
         raise OSError("replace refused (simulated)")
 
     monkeypatch.setattr(_io.os, "replace", refuse)
@@ -396,15 +575,16 @@ def test_written_files_have_ordinary_permissions(tmp_path: Path, fs: maps.Featur
     assert path.stat().st_mode & 0o777 == 0o644
 
 
-def test_place_names_inside_organisations_are_not_mapped():
-    """ "the International Syria Support Group" names Syria but says nothing of where: not linked."""
+def test_place_names_inside_organisations_are_listed_but_not_mapped(tmp_path: Path) -> None:
+    """ "the International Syria Support Group" names Syria but says nothing of where: no place, no
+    link from the statement; the mention is still a row of the mentions table, as in ``geomap parse``."""
     import datetime as dt
 
     from geo._types import Coordinate, Document, Mention, ParseResult, Place, Resolution, Statement
 
     text = "The International Syria Support Group met in Vienna."
     doc = Document(id="org", text=text, date=dt.date(2026, 1, 5))
-    st = Statement(doc="org", index=0, start=0, end=len(text), text=text)
+    st = Statement(doc="org", index=0, start=0, end=len(text), text=text, date=dt.date(2026, 1, 5))
     syria = Place("gn:163843", "Syria", "country", "SY", Coordinate(35.0, 38.0), 3, geonameid=163843)
     vienna = Place("gn:2761369", "Vienna", "city", "AT", Coordinate(48.2, 16.37), 1, geonameid=2761369)
     org = Mention("org", 18, 23, "Syria", 0, "Syria", form="organisation")
@@ -414,4 +594,20 @@ def test_place_names_inside_organisations_are_not_mapped():
     )
     fs = maps.build_features([result])
     assert [f.place_id for f in fs.features] == ["gn:2761369"]
-    assert all(row.place_id != "gn:163843" for row in fs.mentions)
+    assert fs.statements[0].place_ids == ("gn:2761369",)
+    assert [(m.text, m.form, m.role, m.place_id) for m in fs.mentions] == [
+        ("Syria", "organisation", "actor", "gn:163843"),
+        ("Vienna", "name", "location", "gn:2761369"),
+    ]
+    maps.write_csv(fs, tmp_path / "m.csv")
+    maps.write_gpkg(fs, tmp_path / "m.gpkg")
+    assert [(r["text"], r["form"]) for r in read_csv(tmp_path / "m.csv")] == [
+        ("Syria", "organisation"),
+        ("Vienna", "name"),
+    ]
+    layer = gpd.read_file(tmp_path / "m.gpkg", layer="mentions")
+    assert list(layer["form"]) == ["organisation", "name"]
+    assert list(gpd.read_file(tmp_path / "m.gpkg", layer="points")["place_id"]) == ["gn:2761369"]
+    # Without actors the organisation's place name goes too.
+    without = maps.build_features([result], include_actors=False)
+    assert [m.text for m in without.mentions] == ["Vienna"]

@@ -84,13 +84,17 @@ def offline(fs: maps.FeatureSet) -> str:
     return maps.render_map(fs, offline=True, basemap=BASEMAP)
 
 
-def blob(page: str) -> dict:
+def blob_text(page: str) -> str:
     (data,) = [text for attrs, text in parse(page).scripts if attrs.get("id") == "geomap-data"]
-    return json.loads(data)
+    return data
+
+
+def blob(page: str) -> dict:
+    return json.loads(blob_text(page))
 
 
 def config(page: str) -> dict:
-    match = re.search(r"GeoMapApp\.init\((\{.*?\})\);", page, re.S)
+    match = re.search(r"GeoMapApp\.init\((\{.*?\}), layer_control_[0-9a-f]+\);", page, re.S)
     assert match, "no GeoMapApp.init call"
     return json.loads(match.group(1))
 
@@ -111,29 +115,30 @@ def test_page_structure(online: str) -> None:
 def test_layers_are_in_the_layer_control(online: str) -> None:
     cfg = config(online)
     assert set(cfg["groups"]) == {"points", "areas", "lines", "dateline", "actors"}
-    assert set(cfg["categoryLayers"]) == {
-        "armed clash",
-        "border crossing",
-        "diplomacy",
-        "shelling",
-        "weapons convoy",
-    }
-    assert set(cfg["docLayers"]) == {"wire-2019-04-08", "wire-2019-04-10"}
     control = re.search(r"overlays\s*:\s*\{(.*?)\}", online, re.S)
     assert control
-    for name in (
-        list(cfg["groups"].values()) + list(cfg["categoryLayers"].values()) + list(cfg["docLayers"].values())
-    ):
+    for name in cfg["groups"].values():
         assert name in control.group(1)
-    for label in (
-        "Points: towns",
-        "Areas: countries",
-        "Lines: borders",
-        "Dateline:",
-        "Actors:",
-        "Activity: shelling",
-    ):
+    for label in ("Points: towns", "Areas: countries", "Lines: borders", "Dateline:", "Actors:"):
         assert label in control.group(1)
+    # The category and source switches are built by geomap.js from the data island: their labels
+    # come from reports, so they never go through folium's templates.
+    filters = blob(online)["filters"]
+    assert [(f["key"], f["label"]) for f in filters["categories"]] == [
+        ("armed clash", "Activity: armed clash (1)"),
+        ("border crossing", "Activity: border crossing (1)"),
+        ("diplomacy", "Activity: diplomacy (2)"),
+        ("shelling", "Activity: shelling (1)"),
+        ("weapons convoy", "Activity: weapons convoy (1)"),
+    ]
+    assert all(re.fullmatch(r"#[0-9A-F]{6}", f["color"]) for f in filters["categories"])
+    assert [(f["key"], f["label"]) for f in filters["sources"]] == [
+        ("wire-2019-04-08", "Source: Example Wire, 2019-04-08"),
+        ("wire-2019-04-10", "Source: Other <i>Agency</i>, 2019-04-10"),
+    ]
+    assert "Activity: shelling" not in control.group(1) and "Source:" not in online.replace(
+        blob_text(online), ""
+    )
     # Actors start hidden; every other group is on the map from the start.
     for key, name in cfg["groups"].items():
         assert (f"{name}.addTo(" in online) == (key != "actors"), key
@@ -203,9 +208,9 @@ def test_hostile_title_and_layer_names_are_escaped(fs: maps.FeatureSet) -> None:
     parsed = parse(page)
     assert parsed.title == '</title><script>alert("t")</script>'
     assert '<script>alert("t")' not in page
-    assert (
-        "Source: Other &amp;lt;i&amp;gt;Agency" in page or "Source: Other \\u0026lt;i\\u0026gt;Agency" in page
-    )
+    # The source label is only in the data island, escaped there; geomap.js escapes it for Leaflet.
+    assert "Source: Other \\u003ci\\u003eAgency" in page
+    assert "Source: Other <i>" not in page and "Source: Other &lt;i&gt;" not in page
 
 
 def test_javascript_urls_are_not_linked(online: str) -> None:
@@ -245,7 +250,7 @@ def test_single_date_has_no_time_filter_data() -> None:
     fs = maps.build_features(sample_results()[:1])
     data = blob(maps.render_map(fs, offline=True))
     assert data["dates"] == ["2019-04-08"]
-    assert config(maps.render_map(fs))["docLayers"] == {}  # one source: no per-source switches
+    assert blob(maps.render_map(fs))["filters"]["sources"] == []  # one source: no per-source switches
 
 
 def test_write_map(tmp_path: Path, fs: maps.FeatureSet) -> None:
@@ -266,6 +271,7 @@ def test_public_api() -> None:
         [
             "build_features",
             "FeatureSet",
+            "OutputError",
             "render_map",
             "write_map",
             "write_geojson",
@@ -292,3 +298,9 @@ def test_maps_imports_neither_gazetteer_nor_text_parsing() -> None:
                 assert top not in ("gazetteer", "spacy", "geomap"), (path.name, module)
                 if top == "geo":
                     assert module == "geo._types", (path.name, module)
+
+
+@pytest.mark.parametrize("tiles", ["{{7*7}}", "https://tiles.example/{z}/{x}/{y}.png", "NoSuchProvider"])
+def test_unknown_tile_provider_is_named(fs: maps.FeatureSet, tiles: str) -> None:
+    with pytest.raises(ValueError, match=f"unknown tile provider {re.escape(repr(tiles))}"):
+        maps.render_map(fs, tiles=tiles)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from selenium.webdriver import Chrome as WebDriver
 
 sys.path.insert(0, str(Path(__file__).parent))
-from browser_util import distinct_colours, offline_chromium, sample_results, severe_logs
+from browser_util import distinct_colours, find_executable, offline_chromium, sample_results, severe_logs
 
 import maps
 
@@ -30,7 +33,7 @@ BASEMAP = {
 }
 
 
-def wait_for(driver, script: str, timeout: float = 15.0):  # type: ignore[no-untyped-def]
+def wait_for(driver: WebDriver, script: str, timeout: float = 15.0) -> Any:
     deadline = time.monotonic() + timeout
     while True:
         value = driver.execute_script(script)
@@ -49,20 +52,20 @@ def map_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
+def browser() -> Iterator[WebDriver]:
     with offline_chromium() as driver:
         yield driver
 
 
 @pytest.fixture
-def page(browser, map_file: Path):  # type: ignore[no-untyped-def]
+def page(browser: WebDriver, map_file: Path) -> Iterator[WebDriver]:
     browser.get(map_file.as_uri())
     wait_for(browser, "return !!(window.geomap && window.geomap.ready && window.geomap.legend)")
     yield browser
     assert severe_logs(browser) == []
 
 
-def open_popup(driver):  # type: ignore[no-untyped-def]
+def open_popup(driver: WebDriver) -> Any:
     """The content of the open popup, once its fade-in has finished."""
     return wait_for(
         driver,
@@ -71,7 +74,7 @@ def open_popup(driver):  # type: ignore[no-untyped-def]
     )
 
 
-def layer_has_class(driver, place_id: str, cls: str) -> bool:  # type: ignore[no-untyped-def]
+def layer_has_class(driver: WebDriver, place_id: str, cls: str) -> bool:
     return driver.execute_script(
         "var ls = geomap.byPlace[arguments[0]] || [], cls = arguments[1];"
         "return ls.length > 0 && ls.every(function (l) {"
@@ -81,7 +84,7 @@ def layer_has_class(driver, place_id: str, cls: str) -> bool:  # type: ignore[no
     )
 
 
-def test_loads_with_no_errors_and_no_network(page) -> None:  # type: ignore[no-untyped-def]
+def test_loads_with_no_errors_and_no_network(page: WebDriver) -> None:
     from selenium.common.exceptions import NoAlertPresentException
 
     with pytest.raises(NoAlertPresentException):
@@ -97,7 +100,7 @@ def test_loads_with_no_errors_and_no_network(page) -> None:  # type: ignore[no-u
     assert [e for e in errors if e.startswith("http")] == []
 
 
-def test_features_per_layer(page) -> None:  # type: ignore[no-untyped-def]
+def test_features_per_layer(page: WebDriver) -> None:
     counts = page.execute_script(
         "var out = {}; Object.keys(geomap.layers).forEach(function (k) {"
         "  out[k] = [geomap.count(k), geomap.countOnMap(k)]; }); return out;"
@@ -119,12 +122,12 @@ def test_features_per_layer(page) -> None:  # type: ignore[no-untyped-def]
     assert page.execute_script("return document.querySelectorAll('path.leaflet-interactive').length") == 8
 
 
-def test_clicking_a_statement_highlights_and_fits_its_places(page) -> None:  # type: ignore[no-untyped-def]
+def test_clicking_a_statement_highlights_and_fits_its_places(page: WebDriver) -> None:
     item = page.find_element("css selector", '[data-statement="wire-2019-04-08#1"]')
     item.click()
     wait_for(page, "return !geomap.map._animatingZoom")
     time.sleep(0.6)  # fitBounds animates
-    assert "geomap-selected" in item.get_attribute("class")
+    assert "geomap-selected" in (item.get_attribute("class") or "")
     for pid in ("geonames:2214845", "part:geonames:2210554:S"):
         assert layer_has_class(page, pid, "geomap-hl"), pid
     assert not layer_has_class(page, "geonames:88319", "geomap-hl")
@@ -148,7 +151,7 @@ def test_clicking_a_statement_highlights_and_fits_its_places(page) -> None:  # t
     assert not layer_has_class(page, "geonames:2214845", "geomap-hl")
 
 
-def test_clicking_a_place_lists_its_statements(page) -> None:  # type: ignore[no-untyped-def]
+def test_clicking_a_place_lists_its_statements(page: WebDriver) -> None:
     page.execute_script(
         "geomap.map.setView(geomap.byPlace['geonames:88319'][0].getLatLng(), 6, {animate: false})"
     )
@@ -173,7 +176,7 @@ def test_clicking_a_place_lists_its_statements(page) -> None:  # type: ignore[no
     assert related == ["wire-2019-04-10#0", "wire-2019-04-10#1"]
 
 
-def test_source_links_in_popups(page) -> None:  # type: ignore[no-untyped-def]
+def test_source_links_in_popups(page: WebDriver) -> None:
     page.execute_script(
         "geomap.openPlace(geomap.data.features.findIndex(function (f) {"
         " return f.properties.id === 'geonames:2210247'; }))"
@@ -184,7 +187,7 @@ def test_source_links_in_popups(page) -> None:  # type: ignore[no-untyped-def]
     assert link.text == "Example Wire"
 
 
-def test_toggling_layers_in_the_layer_control(page) -> None:  # type: ignore[no-untyped-def]
+def test_toggling_layers_in_the_layer_control(page: WebDriver) -> None:
     from selenium.webdriver.common.action_chains import ActionChains
 
     control = page.find_element("css selector", ".leaflet-control-layers")
@@ -226,7 +229,7 @@ def test_toggling_layers_in_the_layer_control(page) -> None:  # type: ignore[no-
     assert counts == [1, 1]
 
 
-def test_time_filter(page) -> None:  # type: ignore[no-untyped-def]
+def test_time_filter(page: WebDriver) -> None:
     from selenium.webdriver.support.ui import Select
 
     Select(page.find_element("css selector", ".geomap-time-select")).select_by_value("2019-04-10")
@@ -235,7 +238,7 @@ def test_time_filter(page) -> None:  # type: ignore[no-untyped-def]
     assert page.execute_script("return geomap.countOnMap('lines')") == 1
 
 
-def test_place_search(page) -> None:  # type: ignore[no-untyped-def]
+def test_place_search(page: WebDriver) -> None:
     from selenium.webdriver.common.keys import Keys
 
     box = page.find_element("css selector", ".geomap-search-input")
@@ -244,10 +247,10 @@ def test_place_search(page) -> None:  # type: ignore[no-untyped-def]
     assert "Misrata District" in popup.text
     box.clear()
     box.send_keys("Atlantis", Keys.ENTER)
-    assert "geomap-notfound" in box.get_attribute("class")
+    assert "geomap-notfound" in (box.get_attribute("class") or "")
 
 
-def test_panel_shows_statements_with_marked_places(page) -> None:  # type: ignore[no-untyped-def]
+def test_panel_shows_statements_with_marked_places(page: WebDriver) -> None:
     items = page.find_elements("css selector", ".geomap-st")
     assert len(items) == 5
     marks = [m.text for m in items[0].find_elements("css selector", "mark")]
@@ -268,10 +271,21 @@ def test_panel_shows_statements_with_marked_places(page) -> None:  # type: ignor
     assert "GeoNames" in attribution and "Natural Earth" in attribution
 
 
-def test_screenshot_is_not_blank(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_screenshot_is_not_blank(page: WebDriver, tmp_path: Path) -> None:
     page.find_element("css selector", '[data-statement="wire-2019-04-08#0"]').click()
     time.sleep(0.6)
     path = tmp_path / "map.png"
     assert page.save_screenshot(str(path))
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert distinct_colours(path) > 20
+
+
+def test_a_missing_browser_fails_with_how_to_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("GEOMAP_CHROMIUM", raising=False)
+    with pytest.raises(pytest.fail.Exception, match=r"apt-get install -y chromium chromium-driver"):
+        find_executable("GEOMAP_CHROMIUM", ("no-such-browser-here",))
+    monkeypatch.setenv("GEOMAP_CHROMIUM", str(tmp_path / "chromium"))
+    with pytest.raises(pytest.fail.Exception, match=r"\$GEOMAP_CHROMIUM=.* is not an executable file"):
+        find_executable("GEOMAP_CHROMIUM", ("chromium",))
+    monkeypatch.setenv("GEOMAP_CHROMEDRIVER", "/usr/bin/env")
+    assert find_executable("GEOMAP_CHROMEDRIVER", ("no-such-driver",)) == "/usr/bin/env"

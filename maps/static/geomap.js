@@ -1,15 +1,24 @@
 /* geomap: places <-> statements on a folium/Leaflet map.
  *
  * All report text reaches the page through JSON.parse of an escaped
- * <script type="application/json"> blob and is put into the DOM with
+ * <script type="application/json"> data island and is put into the DOM with
  * textContent / createTextNode only; nothing from a report is ever passed to
  * innerHTML, and Leaflet popups and tooltips receive DOM nodes, not strings.
+ * The one exception is a layer switch's label: Leaflet's layer control sets it
+ * as innerHTML, so layerLabel escapes it first.  The config passed to init
+ * holds no report string.
  */
 (function () {
   "use strict";
 
   var SVGNS = "http://www.w3.org/2000/svg";
   var UNCATEGORISED = "";
+
+  /* A map from report strings (ids, names, categories): no prototype, so "__proto__" or
+   * "constructor" is a key like any other. */
+  function dict() {
+    return Object.create(null);
+  }
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -21,6 +30,20 @@
   function safeUrl(url) {
     if (typeof url !== "string") return null;
     return /^https?:\/\//i.test(url) ? url : null;
+  }
+
+  /* Text as HTML that shows it literally: for the one string Leaflet puts into innerHTML. */
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"'`]/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; });
+  }
+
+  /* A layer control label: an optional colour swatch, then the label as text. */
+  function layerLabel(spec) {
+    var swatch = "";
+    if (typeof spec.color === "string" && /^#[0-9a-fA-F]{3,8}$/.test(spec.color)) {
+      swatch = '<span class="geomap-layer-swatch" style="background:' + spec.color + '"></span>';
+    }
+    return swatch + escapeHtml(spec.label);
   }
 
   function readJson(id) {
@@ -75,33 +98,38 @@
     document.body.appendChild(svg);
   }
 
-  function GeoMap(cfg) {
+  function GeoMap(cfg, layerControl) {
     var self = this;
     this.cfg = cfg;
+    this.layerControl = layerControl;
     this.data = readJson(cfg.dataId);
     this.map = window[cfg.map];
     this.groups = {};
     this.layers = {};
-    this.byPlace = {};
+    this.byPlace = dict();
     this.selected = null;
     this.stNodes = [];
     var data = this.data;
     if (cfg.offline) document.documentElement.classList.add("geomap-offline");
     this.radius = data.features.length > 300 ? 4.5 : 6.5;
 
-    this.catColor = {};
+    this.catColor = dict();
     data.categories.forEach(function (c, i) { self.catColor[c.name] = i; });
     hatchPatterns(data.categories.map(function (c) { return c.color; }));
 
     Object.keys(cfg.groups).forEach(function (key) {
       self.groups[key] = window[cfg.groups[key]];
     });
-    this.filterGroups = { cat: {}, doc: {} };
-    Object.keys(cfg.categoryLayers).forEach(function (name) {
-      self.filterGroups.cat[name] = window[cfg.categoryLayers[name]];
-    });
-    Object.keys(cfg.docLayers).forEach(function (name) {
-      self.filterGroups.doc[name] = window[cfg.docLayers[name]];
+    /* One empty layer per category and per source: a switch in the layer control that the filters
+     * read (hidden layer = hidden statements).  Built here so that no label goes through a template. */
+    this.filterGroups = { cat: dict(), doc: dict() };
+    var filters = data.filters || { categories: [], sources: [] };
+    [["cat", filters.categories], ["doc", filters.sources]].forEach(function (pair) {
+      pair[1].forEach(function (spec) {
+        var layer = L.layerGroup().addTo(self.map);
+        if (layerControl) layerControl.addOverlay(layer, layerLabel(spec));
+        self.filterGroups[pair[0]][spec.key] = layer;
+      });
     });
 
     this.dateFrom = null;
@@ -279,7 +307,7 @@
     input.setAttribute("list", "geomap-place-names");
     var names = el("datalist");
     names.id = "geomap-place-names";
-    var seen = {};
+    var seen = dict();
     data.features.forEach(function (f) {
       if (seen[f.properties.name]) return;
       seen[f.properties.name] = 1;
@@ -611,8 +639,8 @@
   }
 
   window.GeoMapApp = {
-    init: function (cfg) {
-      var gm = new GeoMap(cfg);
+    init: function (cfg, layerControl) {
+      var gm = new GeoMap(cfg, layerControl);
       window.geomap = gm;
       return gm;
     },

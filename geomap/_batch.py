@@ -1,0 +1,197 @@
+"""Parsing a stream of documents, in one process or in several, always in input order.
+
+Each process builds its own :class:`geo.Geoparser` once (the gazetteer opened by path, the model loaded)
+from a picklable :class:`ParserSpec`.  Documents are sent to the workers in small chunks, at most a few
+chunks ahead of the one being written, so memory stays flat however long the input is, and results come
+back in input order, so ``-j 4`` writes exactly what ``-j 1`` writes.
+
+A document that the parser fails on costs that document only: it comes back as a :class:`Failure`
+naming its id and the error, and the run goes on.
+"""
+
+from __future__ import annotations
+
+import collections
+import logging
+import multiprocessing
+import signal
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import gazetteer
+import geo
+from geo import Document, ParseResult
+
+__all__ = ["Failure", "Parsed", "ParserSpec", "parse_stream"]
+
+log = logging.getLogger("geomap")
+
+#: Documents a worker parses per task: large enough to batch the model, small enough to keep order cheap.
+CHUNK = 8
+#: Chunks in flight per worker.
+AHEAD = 3
+
+
+@dataclass(frozen=True, slots=True)
+class ParserSpec:
+    """What a process needs to build its own parser: all plain, picklable values."""
+
+    gazetteer: str | None = None
+    model: bool = True
+    activities: str | None = None
+    year: int | None = None
+    #: Show a progress bar if the gazetteer has to be built.
+    progress: bool = False
+
+    def build(self, *, online: Any = None) -> geo.Geoparser:
+        gaz = gazetteer.open_gazetteer(self.gazetteer, progress=self.progress)
+        try:
+            nlp = geo.load_model() if self.model else None
+            vocabulary = geo.load_vocabulary(self.activities) if self.activities else None
+        except BaseException:
+            gaz.close()
+            raise
+        return geo.Geoparser(gaz, nlp=nlp, vocabulary=vocabulary, online=online)
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """One document parsed: its result, turned by the caller's ``transform`` (run where it was parsed)."""
+
+    doc_id: str
+    value: Any
+    statements: int
+    mentions: int
+    unresolved: int
+    place_ids: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A document the parser failed on (a bug in geomap): named, counted, and skipped."""
+
+    doc_id: str
+    reason: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.doc_id}: cannot parse ({self.reason})"
+
+
+Outcome = Parsed | Failure
+
+
+def _parsed(result: ParseResult, transform: Callable[[ParseResult], Any]) -> Parsed:
+    places = frozenset(r.place.place_id for r in result.resolutions if r.place is not None)
+    return Parsed(
+        doc_id=result.document.id,
+        value=transform(result),
+        statements=len(result.statements),
+        mentions=len(result.resolutions),
+        unresolved=sum(1 for r in result.resolutions if r.place is None),
+        place_ids=places,
+    )
+
+
+def _failure(doc: Document, exc: Exception) -> Failure:
+    return Failure(doc.id, f"{type(exc).__name__}: {exc}", traceback.format_exc())
+
+
+def _parse_chunk(
+    parser: geo.Geoparser, docs: list[Document], year: int | None, transform: Callable[[ParseResult], Any]
+) -> list[Outcome]:
+    try:
+        return [_parsed(r, transform) for r in parser.parse_documents(docs, year=year, batch=len(docs))]
+    except (gazetteer.OnlineGeocoderError, gazetteer.GazetteerError):
+        raise  # the whole run's problem, not one document's
+    except Exception:
+        if len(docs) == 1:
+            raise
+    # One document broke the chunk: parse each alone, so that only it is lost.
+    out: list[Outcome] = []
+    for doc in docs:
+        try:
+            out.extend(_parsed(r, transform) for r in parser.parse_documents([doc], year=year))
+        except (gazetteer.OnlineGeocoderError, gazetteer.GazetteerError):
+            raise
+        except Exception as exc:
+            out.append(_failure(doc, exc))
+    return out
+
+
+def _chunks(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    chunk: list[Document] = []
+    for doc in docs:
+        chunk.append(doc)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+# --- worker processes ----------------------------------------------------------------------------
+
+_worker: tuple[geo.Geoparser, ParserSpec, Callable[[ParseResult], Any]] | None = None
+
+
+def _init_worker(spec: ParserSpec, transform: Callable[[ParseResult], Any]) -> None:
+    global _worker
+    _worker = (spec.build(), spec, transform)
+    # The main process shows progress and handles Ctrl-C; workers stop when it closes the pool.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _work(docs: list[Document]) -> list[Outcome]:
+    assert _worker is not None, "worker not initialised"
+    parser, spec, transform = _worker
+    try:
+        return _parse_chunk(parser, docs, spec.year, transform)
+    except gazetteer.GazetteerError:
+        raise
+    except Exception as exc:  # the chunk alone failed: report each of its documents
+        return [_failure(doc, exc) for doc in docs]
+
+
+def parse_stream(
+    docs: Iterable[Document],
+    spec: ParserSpec,
+    *,
+    jobs: int = 1,
+    transform: Callable[[ParseResult], Any] = lambda r: r,
+    parser: geo.Geoparser | None = None,
+) -> Iterator[Outcome]:
+    """Parse ``docs`` in input order, in ``jobs`` processes (1: in this one, with ``parser`` if given).
+
+    ``transform`` turns each :class:`ParseResult` into what the caller keeps (for ``geomap parse``, its
+    JSON lines) where it was parsed, so that only that crosses between processes; with ``jobs > 1`` it
+    must be a module-level function.
+    """
+    if jobs <= 1:
+        own = parser if parser is not None else spec.build()
+        try:
+            for chunk in _chunks(docs, CHUNK):
+                yield from _parse_chunk(own, chunk, spec.year, transform)
+        finally:
+            if parser is None:
+                own.gazetteer.close()
+        return
+    # spawn, not fork: a forked SQLite connection or spaCy state is not safe to share.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(spec, transform)
+    ) as pool:
+        pending: collections.deque[Future[list[Outcome]]] = collections.deque()
+        try:
+            for chunk in _chunks(docs, CHUNK):
+                pending.append(pool.submit(_work, chunk))
+                while len(pending) > jobs * AHEAD:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
