@@ -13,21 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import cast
 
-from ._types import Mention, Statement
+from . import _lang as lang
+from ._gazetteer import NameIndex
+from ._types import Direction, Form, Mention, Statement
 
 __all__ = ["Entity", "NameIndex", "RawMention", "gazetteer_spans", "recognize"]
-
-
-class NameIndex(Protocol):
-    """What recognition needs of a gazetteer: which spans are names, and of what."""
-
-    def name_kinds(self, name: str) -> frozenset[str]:
-        """Kinds of the places with this name ("country", "admin1", "city", "demonym", ...), or empty."""
-        ...
-
-    def max_population(self, name: str) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +39,8 @@ class RawMention:
     end: int
     head: str
     head_start: int
-    form: str = "name"
-    direction: str | None = None
+    form: Form = "name"
+    direction: Direction | None = None
     other: str | None = None
     source: str = "gazetteer"
     kinds: frozenset[str] = frozenset()
@@ -57,154 +49,14 @@ class RawMention:
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_](?:[\w’']|[-‐](?=\w))*", re.UNICODE)
 #: Common nouns that end some names ("Gulf states", "Baltic countries", "Arab world").
-_NAME_TAILS = frozenset({"states", "countries", "region", "islands", "world", "peninsula"})
-_CONNECTORS = frozenset(
-    [
-        "of",
-        "and",
-        "de",
-        "del",
-        "della",
-        "di",
-        "da",
-        "do",
-        "dos",
-        "das",
-        "la",
-        "le",
-        "les",
-        "al",
-        "el",
-        "ad",
-        "as",
-        "ar",
-        "az",
-        "ash",
-        "ez",
-        "es",
-        "an",
-        "at",
-        "ath",
-        "am",
-        "im",
-        "sur",
-        "upon",
-        "on",
-        "bin",
-        "ibn",
-        "ben",
-        "abu",
-        "y",
-        "e",
-        "i",
-        "ul",
-    ]
-)
+_NAME_TAILS = lang.words("name_tails")
+_CONNECTORS = lang.words("name_connectors")
 # Words that head an organisation's name: a place name inside such a run is not a location.
-_ORG_HEADS = frozenset(
-    [
-        "ministry",
-        "ministries",
-        "council",
-        "army",
-        "armies",
-        "party",
-        "front",
-        "group",
-        "groups",
-        "coalition",
-        "observatory",
-        "committee",
-        "agency",
-        "center",
-        "centre",
-        "guard",
-        "guards",
-        "navy",
-        "government",
-        "embassy",
-        "news",
-        "times",
-        "post",
-        "airlines",
-        "airways",
-        "university",
-        "bank",
-        "commission",
-        "federation",
-        "union",
-        "forces",
-        "force",
-        "brigade",
-        "brigades",
-        "battalion",
-        "battalions",
-        "movement",
-        "alliance",
-        "organisation",
-        "organization",
-        "institute",
-        "foundation",
-        "court",
-        "parliament",
-        "assembly",
-        "office",
-        "service",
-        "services",
-        "company",
-        "corporation",
-        "network",
-        "channel",
-        "television",
-        "radio",
-        "press",
-        "agency",
-        "league",
-        "club",
-        "team",
-        "fc",
-        "mission",
-        "directorate",
-        "command",
-        "headquarters",
-        "staff",
-        "authority",
-        "authorities",
-        "police",
-    ]
-)
-_ADMIN_WORDS = (
-    r"province|governorate|region|oblast|district|state|county|prefecture|department|raion|wilaya|muhafazah"
-)
-_DIRECTIONS = {
-    "north": "north",
-    "northern": "north",
-    "south": "south",
-    "southern": "south",
-    "east": "east",
-    "eastern": "east",
-    "west": "west",
-    "western": "west",
-    "northeast": "northeast",
-    "northeastern": "northeast",
-    "north-east": "northeast",
-    "north-eastern": "northeast",
-    "northwest": "northwest",
-    "northwestern": "northwest",
-    "north-west": "northwest",
-    "north-western": "northwest",
-    "southeast": "southeast",
-    "southeastern": "southeast",
-    "south-east": "southeast",
-    "south-eastern": "southeast",
-    "southwest": "southwest",
-    "southwestern": "southwest",
-    "south-west": "southwest",
-    "south-western": "southwest",
-    "central": "central",
-}
+_ORG_HEADS = lang.words("org_heads") | lang.words("org_heads_in_names")
+_ADMIN_WORDS = lang.pattern("admin_words")
+_DIRECTIONS = lang.directions()
 _DIR_ALT = "|".join(sorted((re.escape(d) for d in _DIRECTIONS), key=len, reverse=True))
-_RING_WORDS = r"suburbs?|outskirts|environs|vicinity|surroundings"
+_RING_WORDS = lang.pattern("ring_words")
 _NOT_PLACE_LABELS = frozenset(
     {
         "PERSON",
@@ -224,48 +76,9 @@ _NOT_PLACE_LABELS = frozenset(
     }
 )
 # Calendar words are never taken as places ("from May 25", "on Friday"), whatever a village is called.
-_CALENDAR = frozenset(
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ]
-)
+_CALENDAR = lang.calendar_words()
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-_LOCATIVE = re.compile(
-    r"\b(?:in|into|inside|near|outside|at|from|across|throughout|within|around|towards?|via|between|"
-    r"village of|town of|city of|area of|province of|region of|district of|outskirts of|suburbs of|"
-    r"north of|south of|east of|west of)\s+(?:the\s+)?$",
-    re.I,
-)
+_LOCATIVE = re.compile(rf"\b{lang.pattern('place_context_before')}\s+(?:the\s+)?$", re.I)
 #: The smallest population of a town that is taken on its name alone, with no model or context to confirm it.
 MIN_POPULATION_UNCONFIRMED = 100_000
 
@@ -539,7 +352,7 @@ def recognize(
             continue
         if ent.label == "GPE" and not _LOCATIVE.search(text[max(0, a - 30) : a]):
             continue  # a "GPE" the gazetteer has never heard of, with nothing saying it is a place
-        form = "feature" if ent.label == "FAC" else "name"
+        form: Form = "feature" if ent.label == "FAC" else "name"
         raw.append(RawMention(a, b, text[a:b], a, form=form, source="ner", ner=ent.label))
 
     raw.sort(key=lambda r: (r.start, -r.end))
@@ -568,28 +381,18 @@ def recognize(
 
 def _abbreviation(name: str, index: NameIndex) -> bool:
     """True if the gazetteer holds ``name`` + "." as written ("Va.", "Calif.")."""
-    exact = getattr(index, "has_exact_name", None)
-    return bool(exact and exact(name + "."))
+    return index.has_exact_name(name + ".")
 
 
-_FEATURE_WORDS = (
-    r"Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Blvd\.|Square|Lane|Highway|Bridge|River|Lake|Canal|"
-    r"Creek|Bay|Beach|Valley|Mountains?|Hills?|Park|Gardens?|Airport|Airbase|Air Base|Port|Harbou?r|Station|"
-    r"Church|Cathedral|Mosque|Temple|Hospital|Clinic|Stadium|Arena|University|College|School|Academy|Prison|"
-    r"Camp|Palace|Tower|Hotel|Market|Mall|Dam|Gate|Crossing|Checkpoint|Base|Quarter|Centre|Center|Building|"
-    r"Embassy|Consulate|Club|Course|Plaza|Pier|Wharf|Terminal|Metro"
-)
+_FEATURE_WORDS = lang.pattern("feature_words")
 # Streets, rivers, crossings: capitalised words and a geographic feature word, or "Lake X", "Mount X".
-_GEO_FEATURE_WORDS = (
-    r"Street|Avenue|Road|Boulevard|Square|Highway|Bridge|River|Lake|Canal|Creek|Bay|Valley|Mountains|"
-    r"Hills|Airport|Air Base|Airbase|Harbou?r|Crossing|Checkpoint|Dam|Desert|Plain|Plateau|Peninsula|Strait"
-)
+_GEO_FEATURE_WORDS = lang.pattern("geo_feature_words")
 _NAMED_FEATURE = re.compile(
-    rf"\b(?:[A-Z][\w’'-]+\s+){{1,3}}(?:{_GEO_FEATURE_WORDS})\b"
+    rf"\b(?:[A-Z][\w’'-]+\s+){{1,3}}{_GEO_FEATURE_WORDS}\b"
     r"|\b(?:Lake|Mount|Gulf of|Bay of|Strait of)\s+[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?"
 )
 # A named feature: the name, maybe more capitalised words, then a feature word.
-_FEATURE_AFTER = re.compile(rf"(?:\s+[A-Z][\w’'-]*){{0,2}}?\s+(?:{_FEATURE_WORDS})(?![\w])")
+_FEATURE_AFTER = re.compile(rf"(?:\s+[A-Z][\w’'-]*){{0,2}}?\s+{_FEATURE_WORDS}(?![\w])")
 
 
 _LISTED = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)$")
@@ -618,10 +421,11 @@ def _accept(a: int, b: int, text: str, kinds: frozenset[str], label: str | None,
     return index.max_population(name) >= MIN_POPULATION_UNCONFIRMED
 
 
+_BORDER_NOUNS = lang.pattern("border_nouns")
 _BORDER = re.compile(
-    r"(?P<phrase>(?P<a>[A-Z][\w’']+)[-–/](?P<b>[A-Z][\w’']+)\s+(?:border|frontier)"
-    r"|border\s+(?:between|of)\s+(?:the\s+)?(?P<a2>[A-Z][\w’' ]+?)\s+and\s+(?:the\s+)?"
-    r"(?P<b2>[A-Z][\w’']+(?:\s[A-Z][\w’']+)?))"
+    rf"(?P<phrase>(?P<a>[A-Z][\w’']+)[-–/](?P<b>[A-Z][\w’']+)\s+{_BORDER_NOUNS}"
+    rf"|{_BORDER_NOUNS}\s+{lang.pattern('border_links')}\s+(?:the\s+)?(?P<a2>[A-Z][\w’' ]+?)\s+and\s+"
+    r"(?:the\s+)?(?P<b2>[A-Z][\w’']+(?:\s[A-Z][\w’']+)?))"
 )
 
 
@@ -633,7 +437,7 @@ def _compound(text: str, a: int, b: int, kinds: frozenset[str], label: str | Non
     # "Aleppo province", "Donetsk oblast", "Aleppo governorate"
     m = re.match(rf"\s+(?P<w>{_ADMIN_WORDS})\b", after, re.I)
     if m and kinds & {"admin1", "admin2", "city"} and not _demonym_only(kinds):
-        start, form = a, "province"
+        start, form = a, cast(Form, "province")
         if m["w"].lower() in ("county", "district", "raion"):
             form = "district"
         d = re.search(rf"\b(?P<d>{_DIR_ALT})\s+$", before, re.I)
