@@ -6,7 +6,8 @@ for it by name.  Three shapes of file, all with ``#`` comment lines and one entr
 * a word list (:func:`words`): lower-case words or phrases, compared with a word lowered;
 * a pattern list (:func:`pattern`): regular-expression alternatives, joined into one ``(?:a|b|...)``;
 * a table (:func:`table`): whitespace-separated columns, the first the key (:func:`directions`,
-  :func:`months`).
+  :func:`months`);
+* a TOML file (:func:`toml`) for structured data: the compound constructions (``compounds.toml``).
 
 Adding a language is adding a folder with the same file names; :data:`LANGUAGE` is the one read today.
 """
@@ -15,12 +16,23 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
-from typing import cast
+import tomllib
+from typing import Any, cast
 
 from ._errors import LanguageDataError
 from ._types import DIRECTIONS, Direction
 
-__all__ = ["LANGUAGE", "calendar_words", "directions", "entries", "months", "pattern", "table", "words"]
+__all__ = [
+    "LANGUAGE",
+    "calendar_words",
+    "directions",
+    "entries",
+    "months",
+    "pattern",
+    "table",
+    "toml",
+    "words",
+]
 
 #: The language whose folder under ``geo/lang`` the stages read.
 LANGUAGE = "en"
@@ -97,3 +109,13 @@ def months(lang: str = LANGUAGE) -> dict[str, int]:
 def calendar_words(lang: str = LANGUAGE) -> frozenset[str]:
     """Month and weekday names and their abbreviations, lower case."""
     return frozenset(months(lang)) | frozenset(table("calendar", lang))
+
+
+@functools.cache
+def toml(name: str, lang: str = LANGUAGE) -> dict[str, Any]:
+    """``geo/lang/<lang>/<name>.toml``, parsed."""
+    resource = importlib.resources.files(__package__ or "geo") / "lang" / lang / f"{name}.toml"
+    try:
+        return tomllib.loads(resource.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise LanguageDataError(f"geo/lang/{lang}/{name}.toml: cannot read: {exc}") from exc

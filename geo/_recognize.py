@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import cast
 
 from . import _lang as lang
+from ._errors import LanguageDataError
 from ._gazetteer import NameIndex
-from ._types import Direction, Form, Mention, Statement
+from ._types import FORMS, Direction, Form, Mention, Statement
 
 __all__ = ["Entity", "NameIndex", "RawMention", "gazetteer_spans", "recognize"]
 
@@ -56,7 +56,6 @@ _ORG_HEADS = lang.words("org_heads") | lang.words("org_heads_in_names")
 _ADMIN_WORDS = lang.pattern("admin_words")
 _DIRECTIONS = lang.directions()
 _DIR_ALT = "|".join(sorted((re.escape(d) for d in _DIRECTIONS), key=len, reverse=True))
-_RING_WORDS = lang.pattern("ring_words")
 _NOT_PLACE_LABELS = frozenset(
     {
         "PERSON",
@@ -429,78 +428,74 @@ _BORDER = re.compile(
 )
 
 
-def _compound(text: str, a: int, b: int, kinds: frozenset[str], label: str | None) -> RawMention:
-    """Extend a name to the construction around it."""
-    head = text[a:b]
-    before = text[max(0, a - 40) : a]
-    after = text[b : b + 40]
-    # "Aleppo province", "Donetsk oblast", "Aleppo governorate"
-    m = re.match(rf"\s+(?P<w>{_ADMIN_WORDS})\b", after, re.I)
-    if m and kinds & {"admin1", "admin2", "city"} and not _demonym_only(kinds):
-        start, form = a, cast(Form, "province")
-        if m["w"].lower() in ("county", "district", "raion"):
-            form = "district"
-        d = re.search(rf"\b(?P<d>{_DIR_ALT})\s+$", before, re.I)
-        if d:
-            return RawMention(
-                a - len(d.group(0)),
-                b + m.end(),
-                head,
-                a,
-                form="part",
-                direction=_DIRECTIONS[d["d"].lower()],
-                kinds=kinds,
-                ner=label,
+@dataclass(frozen=True, slots=True)
+class _Construction:
+    """One compound construction of ``geo/lang/en/compounds.toml`` (see the file for its fields)."""
+
+    form: Form
+    before: re.Pattern[str] | None
+    after: re.Pattern[str] | None
+    also_after: re.Pattern[str] | None
+    kinds: frozenset[str] | None
+
+
+_CONSTRUCTION_KEYS = frozenset({"form", "before", "after", "also_after", "kinds"})
+
+
+def _expand(pattern: str, where: str) -> re.Pattern[str]:
+    """``{list}`` to the pattern list of that name, ``{directions}`` to the direction words."""
+
+    def word_list(m: re.Match[str]) -> str:
+        return f"(?:{_DIR_ALT})" if m[1] == "directions" else lang.pattern(m[1])
+
+    try:
+        return re.compile(re.sub(r"\{([a-z_]+)\}", word_list, pattern), re.I)
+    except re.error as exc:
+        raise LanguageDataError(f"{where}: {pattern!r} is not a valid regular expression: {exc}") from exc
+
+
+def _constructions() -> tuple[_Construction, ...]:
+    out = []
+    for i, entry in enumerate(lang.toml("compounds").get("compound", [])):
+        where = f"geo/lang/{lang.LANGUAGE}/compounds.toml: compound #{i + 1}"
+        if set(entry) - _CONSTRUCTION_KEYS or entry.get("form") not in FORMS:
+            raise LanguageDataError(
+                f"{where}: keys must be among {sorted(_CONSTRUCTION_KEYS)}, form one of {FORMS}"
             )
-        return RawMention(start, b + m.end(), head, a, form=form, kinds=kinds, ner=label)
-    # "the province of Idlib"
-    m = re.search(rf"\b(?:the\s+)?(?P<w>{_ADMIN_WORDS})\s+of\s+$", before, re.I)
-    if m and not _demonym_only(kinds):
-        return RawMention(a - (len(before) - m.start()), b, head, a, form="province", kinds=kinds, ner=label)
-    # "the suburbs of Damascus", "the outskirts of Aleppo"
-    m = re.search(rf"\b(?:the\s+)?(?P<w>{_RING_WORDS})\s+of\s+$", before, re.I)
-    if m and not _demonym_only(kinds):
-        return RawMention(a - (len(before) - m.start()), b, head, a, form="suburbs", kinds=kinds, ner=label)
-    # "Damascus suburbs", "Aleppo's outskirts"
-    m = re.match(rf"(?:’s|'s)?\s+(?P<w>{_RING_WORDS})\b", after, re.I)
-    if m and not _demonym_only(kinds):
-        return RawMention(a, b + m.end(), head, a, form="suburbs", kinds=kinds, ner=label)
-    # "(some 20 km) north of Baghdad"
-    m = re.search(rf"\b(?P<d>{_DIR_ALT})\s+of\s+$", before, re.I)
-    if m and not _demonym_only(kinds):
-        return RawMention(
-            a - (len(before) - m.start()),
-            b,
-            head,
-            a,
-            form="offset",
-            direction=_DIRECTIONS[m["d"].lower()],
-            kinds=kinds,
-            ner=label,
+        patterns = {
+            k: _expand(entry[k], where) if k in entry else None for k in ("before", "after", "also_after")
+        }
+        kinds = frozenset(entry["kinds"]) if "kinds" in entry else None
+        out.append(
+            _Construction(entry["form"], patterns["before"], patterns["after"], patterns["also_after"], kinds)
         )
-    # "north Latakia", "southern Aleppo countryside"
-    m = re.search(rf"\b(?P<d>{_DIR_ALT})\s+$", before, re.I)
-    if m and not _demonym_only(kinds):
-        end = b
-        c = re.match(r"\s+countryside\b", after, re.I)
-        if c:
-            end = b + c.end()
-        return RawMention(
-            a - (len(before) - m.start()),
-            end,
-            head,
-            a,
-            form="part",
-            direction=_DIRECTIONS[m["d"].lower()],
-            kinds=kinds,
-            ner=label,
-        )
-    # "Aleppo countryside", "the Idlib countryside": the province around the city
-    m = re.match(r"\s+countryside\b", after, re.I)
-    if m and not _demonym_only(kinds):
-        return RawMention(a, b + m.end(), head, a, form="province", kinds=kinds, ner=label)
+    return tuple(out)
+
+
+_CONSTRUCTIONS = _constructions()
+
+
+def _compound(text: str, a: int, b: int, kinds: frozenset[str], label: str | None) -> RawMention:
+    """Extend a name to the construction around it (the first of ``compounds.toml`` that matches)."""
+    head = text[a:b]
     if _demonym_only(kinds):
         return RawMention(a, b, head, a, form="demonym", kinds=kinds, ner=label)
+    before = text[max(0, a - 40) : a]
+    after = text[b : b + 40]
+    for c in _CONSTRUCTIONS:
+        if c.kinds is not None and not kinds & c.kinds:
+            continue
+        mb = c.before.search(before) if c.before is not None else None
+        ma = c.after.match(after) if c.after is not None else None
+        if (c.before is not None and mb is None) or (c.after is not None and ma is None):
+            continue
+        start = a - (len(before) - mb.start()) if mb is not None else a
+        end = b + ma.end() if ma is not None else b
+        if c.also_after is not None and (extra := c.also_after.match(after)):
+            end = max(end, b + extra.end())
+        word = mb.groupdict().get("d") if mb is not None else None
+        direction = _DIRECTIONS[word.lower()] if word else None
+        return RawMention(start, end, head, a, form=c.form, direction=direction, kinds=kinds, ner=label)
     return RawMention(a, b, head, a, kinds=kinds, ner=label)
 
 
