@@ -48,7 +48,7 @@ _ROOT = _HERE.parent
 if str(_ROOT) not in sys.path:  # run as a script from anywhere: the project's packages come first
     sys.path.insert(0, str(_ROOT))
 
-from geo._role_model import extract_features, load_parser, role_in_doubt  # noqa: E402
+from geo._role_model import RoleModel, extract_features, load_parser  # noqa: E402
 
 LOCATION_TYPES = ("Literal", "Literal_Modifier", "Embedded_Literal", "Mixed", "Coercion")
 ACTOR_TYPES = ("Metonymic", "Non_Literal_Modifier", "Embedded_Non_Lit", "Demonym")
@@ -338,7 +338,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     regex_pred = [r == "actor" for r in regex]
     truth = [e.actor for e in examples]
-    doubt = [role_in_doubt(e.kind, form=e.form, capital=e.capital) for e in examples]
+    gate = RoleModel.load(args.out)  # only its word lists are used here
+    doubt = [
+        gate.in_doubt(e.kind, form=e.form, capital=e.capital, before=e.sentence[: e.start]) for e in examples
+    ]
     # as geomap would run it: the model only on names in doubt, the others taken as locations
     gated_pred = [m and d for m, d in zip(model_pred, doubt, strict=True)]
 
@@ -395,6 +398,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "weights": weights,
         "verb_classes": {k: sorted(set(v)) for k, v in raw_verbs.items()},
         "noun_classes": {k: sorted(set(v)) for k, v in raw_nouns.items()},
+        "locative_before": sorted(gate.locative_before),
         "cross_validation": cv,
     }
     args.out.write_text(

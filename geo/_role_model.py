@@ -9,9 +9,9 @@ vocabulary and the word classes are data (``geo/lang/en/roles.json``, written by
 ``benchmarks/fit_roles.py``); this module only reads the parse and adds up weights, with numpy-free
 arithmetic, so predicting needs nothing but the JSON file and spaCy's parse.
 
-Only names whose role is in doubt need the parse (:func:`role_in_doubt`): a town's name is nearly always
-where something happens, while countries, regions, provinces, capitals and demonyms also stand for
-governments, teams and peoples.
+Only names whose role is in doubt need the parse (:meth:`RoleModel.in_doubt`): countries, regions,
+provinces, capitals and demonyms often stand for governments, teams and peoples, while other towns'
+names mostly say where; a name right after a locative preposition ("in Syria") is a location.
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ __all__ = [
     "RoleModel",
     "RoleModelError",
     "load_parser",
-    "role_in_doubt",
 ]
 
 Role = Literal["location", "actor"]
@@ -52,17 +51,6 @@ _MODIFIERS = frozenset({"compound", "amod", "nmod", "poss", "npadvmod"})
 
 class RoleModelError(ValueError):
     """The role weights cannot be read (missing keys, wrong types); the message names the file."""
-
-
-def role_in_doubt(kind: str, *, form: str = "name", capital: bool = False) -> bool:
-    """Whether a name of this kind and form needs the parse to decide its role.
-
-    Countries, regions, continents and first-level units often stand for who acts ("Russia said",
-    "Texas beat Oklahoma"); so do capitals ("Moscow summoned the ambassador") and demonyms ("Syrian
-    forces").  Other towns, districts and features are locations nearly always (on GeoWebNews-dev, 9 in
-    10 town names are literal), so they are not worth a parse.
-    """
-    return kind in DOUBTFUL_KINDS or capital or form == "demonym"
 
 
 def load_parser(name: str = DEFAULT_PARSER) -> Any:
@@ -97,6 +85,7 @@ class RoleModel:
     bias: float
     verb_classes: Mapping[str, str]
     noun_classes: Mapping[str, str]
+    locative_before: frozenset[str] = frozenset()
     threshold: float = 0.5
 
     @classmethod
@@ -116,10 +105,26 @@ class RoleModel:
                 bias=float(data["bias"]),
                 verb_classes=_word_classes(data["verb_classes"]),
                 noun_classes=_word_classes(data["noun_classes"]),
+                locative_before=frozenset(str(w) for w in data["locative_before"]),
                 threshold=float(data.get("threshold", 0.5)),
             )
         except (KeyError, TypeError, AttributeError, ValueError) as exc:
             raise RoleModelError(f"{where}: not a role model ({exc!r})") from exc
+
+    def in_doubt(self, kind: str, *, form: str = "name", capital: bool = False, before: str = "") -> bool:
+        """Whether the name needs the parse to decide its role; when not, it is a location.
+
+        ``kind`` is the place's kind, ``form`` the mention's (``demonym`` for "Syrian"), ``capital``
+        whether the place is a country's capital, ``before`` the text before the name in its sentence.
+        Countries, regions, continents and provinces (:data:`DOUBTFUL_KINDS`), capitals and demonyms are
+        in doubt ("Russia said", "Moscow summoned", "Texas beat Oklahoma", "Syrian forces"), unless the
+        word before is a locative preposition ("in Syria": on GeoWebNews-dev 108 of 112 such names are
+        literal).  Other towns, districts and features are taken as locations without a parse.
+        """
+        if not (kind in DOUBTFUL_KINDS or capital or form == "demonym"):
+            return False
+        words = before.rstrip().rsplit(None, 1)
+        return not (words and words[-1].lower() in self.locative_before)
 
     def features(self, doc: Any, start: int, end: int, *, kind: str) -> tuple[str, ...]:
         """The features of the name at characters ``start:end`` of ``doc`` (a parsed spaCy Doc)."""
@@ -187,9 +192,15 @@ def extract_features(
     if span.start == doc[span.start].sent.start:
         out.add("sent_start")
     if span.start > 0:
-        out.add(f"prev={doc[span.start - 1].lower_}")
+        prev = doc[span.start - 1]
+        out.add(f"prev={prev.lower_}")
+        if prev.is_title and prev.i != prev.sent.start:
+            out.add("prev_capitalised")  # "Mississippi State", "New Orleans Railways": inside a longer name
     if span.end < len(doc):
-        out.add(f"next={doc[span.end].lower_}")
+        nxt = doc[span.end]
+        out.add(f"next={nxt.lower_}")
+        if nxt.is_title:
+            out.add("next_capitalised")
     if any(t.dep_ == "case" for t in root.children) or (span.end < len(doc) and doc[span.end].tag_ == "POS"):
         out.add("possessive")
 
