@@ -53,6 +53,9 @@ _NAME_TAILS = lang.words("name_tails")
 _CONNECTORS = lang.words("name_connectors")
 # Words that head an organisation's name: a place name inside such a run is not a location.
 _ORG_HEADS = lang.words("org_heads") | lang.words("org_heads_in_names")
+#: Lower-case organisation words after a name: "the Syrian army".
+_ORG_WORDS_AFTER = lang.words("org_words_after")
+_CAPITAL_ARTICLES = frozenset(w.capitalize() for w in lang.words("articles"))
 _ADMIN_WORDS = lang.pattern("admin_words")
 _DIRECTIONS = lang.directions()
 _DIR_ALT = "|".join(sorted((re.escape(d) for d in _DIRECTIONS), key=len, reverse=True))
@@ -201,7 +204,7 @@ def _inside_org(a: int, b: int, text: str, run_toks: Sequence[_Tok]) -> bool:
     # lower-case organisation words straight after: "the Syrian army", "Russian air task force"
     after = text[b:].lstrip(" -")
     word = re.match(r"[A-Za-z]+", after)
-    return bool(word and word.group().lower() in {"ministry", "army", "navy", "council", "party"})
+    return bool(word and word.group().lower() in _ORG_WORDS_AFTER)
 
 
 def recognize(
@@ -334,7 +337,7 @@ def recognize(
     for m in _NAMED_FEATURE.finditer(text):
         a, b = m.start(), m.end()
         first = text[a : text.find(" ", a) if " " in text[a:b] else b]
-        if first.lower() in _CALENDAR or first.lower() in _DIRECTIONS or first in ("The", "A", "An"):
+        if first.lower() in _CALENDAR or first.lower() in _DIRECTIONS or first in _CAPITAL_ARTICLES:
             continue
         if any(a < r.end and r.start < b for r in raw):
             continue

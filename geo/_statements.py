@@ -437,7 +437,8 @@ def _document_date(document: Document, head: Dateline | None, year: int | None) 
 _TITLE_WORDS = lang.words("title_words")
 #: Lower-case heads of an organisation's name ("Foreign Ministry", "the Kremlin").
 _ORG_HEADS = lang.words("org_heads") | lang.words("org_heads_of_speakers")
-_PRONOUNS = frozenset({"he", "she", "it", "they", "him", "her"})
+_PRONOUNS = lang.words("pronouns")
+_ARTICLES = lang.words("articles")
 _ROLE_NOUNS = lang.pattern("role_nouns")
 _NAME_TOKEN = (
     r"(?:[A-Z][\w'’.-]*|(?:al|el|ad|ash|as|ar|at|an|ud|ul|ed)-[A-Z][\w'’-]*"
@@ -523,7 +524,7 @@ class _Speakers:
             words[-1] = words[-1].rstrip(".")
         if not words:
             return None
-        if words[0].lower() in {"the", "a", "an"}:
+        if words[0].lower() in _ARTICLES:
             article, words = words[0].lower(), words[1:]
         else:
             article = ""
