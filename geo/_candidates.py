@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from . import _lang as lang
 from ._gazetteer import REPORT_NAME_TYPES, Candidate, PlaceSource, point_of
 from ._types import Coordinate, Mention, Statement
 
@@ -77,7 +78,9 @@ def _votes(cands: Sequence[Candidate]) -> dict[str, float]:
     return {cc: 1.0 / len(codes) for cc in codes}
 
 
-_CONTAINER = re.compile(r"^\s*(?:,|\bin|\bof)\s+(?:the\s+)?(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)")
+_CONTAINER = re.compile(
+    rf"^\s*{lang.pattern('container_links')}\s+(?:the\s+)?(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)"
+)
 
 
 def _container(m: Mention, statement: Statement, gaz: PlaceSource) -> tuple[str, str | None] | None:

@@ -465,7 +465,7 @@ _ATTR_FINAL_RE = re.compile(
 )  # fmt: skip
 _ATTR_INITIAL_RE = re.compile(
     r"^(?:[^,\"“”]{1,50},\s+)??(?P<sp1>" + _SUBJECT + r")(?:,\s+(?P<appos>[^,\"“”]{1,160}),)?"
-    + r"\s+(?:(?:also|later|has|have|had|again|then|previously|earlier)\s+)?" + _VERB
+    + r"\s+(?:" + lang.pattern("attribution_adverbs") + r"\s+)?" + _VERB
 )  # fmt: skip
 _ACCORDING_RE = re.compile(
     r"\b[Aa]ccording to\s+(?P<sp1>(?:[Tt]he\s+)?(?:[\w'’.-]+\s+){0,5}?"
