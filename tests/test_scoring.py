@@ -75,3 +75,19 @@ def test_min_score_is_on_the_scale_users_see(parser: geo.Geoparser[Any]) -> None
             assert res.score < geo.MIN_SCORE
         elif res.place is not None:
             assert res.score >= geo.MIN_SCORE
+
+
+def test_a_changed_weight_changes_the_score(gaz: Any) -> None:
+    """A newcomer edits one number of weights.toml; scoring reads nothing else."""
+    from geo._candidates import candidates, evidence
+
+    mention = geo.Mention(doc="d", start=9, end=15, text="Turkey", sentence=0, head="Turkey")
+    statement = geo.Statement(doc="d", index=0, start=0, end=16, text="Shelling Turkey.")
+    cands = candidates(mention, gaz)
+    (ev,) = evidence([mention], [cands], {0: statement}, gaz, dateline=None)
+    country = next(c for c in cands if c.kind == "country")
+    weights = geo.load_weights()
+    before = _scoring.score(mention, country, ev, weights)
+    after = _scoring.score(mention, country, ev, dataclasses.replace(weights, kind_country=0.1))
+    assert "country +0.36" in before.reasons and "country +0.10" in after.reasons
+    assert before.score - after.score == pytest.approx(0.26)
