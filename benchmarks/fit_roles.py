@@ -315,6 +315,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--gazetteer", type=Path, default=None, help="gazetteer file (default: the embedded one)")
     ap.add_argument("--regex-commit", default=REGEX_COMMIT)
+    ap.add_argument("--errors", type=Path, default=None, help="write the held-out mistakes here (JSON Lines)")
     args = ap.parse_args(argv)
 
     import gazetteer
@@ -355,6 +356,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             "model on names in doubt": figures(pick(truth), pick(gated_pred)),
         }
 
+    if args.errors is not None:
+        with args.errors.open("w", encoding="utf-8") as fh:
+            for e, f, p, r in zip(examples, feats, held_out, regex, strict=True):
+                if (p >= 0.5) != e.actor:
+                    row = {
+                        "doc": e.doc,
+                        "type": e.type,
+                        "name": e.sentence[e.start : e.end],
+                        "sentence": e.sentence,
+                        "kind": e.kind,
+                        "p_actor": round(float(p), 3),
+                        "regex": r,
+                        "features": f,
+                    }
+                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     by_type: dict[str, dict[str, float]] = {}
     for typ in LOCATION_TYPES + ACTOR_TYPES:
         idx = [i for i, e in enumerate(examples) if e.type == typ]

@@ -3,11 +3,11 @@
 A logistic regression over features of the sentence's dependency parse around the name: the name's
 relation to its head, the governing verb and its class (speech, agency, motion, state, ...), the
 preposition that governs it and the noun that preposition hangs on, the noun the name modifies
-("Syrian *government*", "Aleppo *province*"), possessives, coordination, the entity label spaCy gives
-it, its form (adjectival or not) and the kind of place it resolved to.  The weights, the feature
-vocabulary and the word classes are data (``geo/lang/en/roles.json``, written by
-``benchmarks/fit_roles.py``); this module only reads the parse and adds up weights, with numpy-free
-arithmetic, so predicting needs nothing but the JSON file and spaCy's parse.
+("Syrian *government*", "Aleppo *province*"), possessives, coordination, capitalised neighbours (a name
+inside a longer one), its form (adjectival or not) and the kind of place it resolved to.  The weights,
+the feature vocabulary and the word classes are data (``geo/lang/en/roles.json``, written by
+``benchmarks/fit_roles.py``); this module only reads the parse and adds up weights, so predicting needs
+nothing but the JSON file and spaCy's parse.
 
 Only names whose role is in doubt need the parse (:meth:`RoleModel.in_doubt`): countries, regions,
 provinces, capitals and demonyms often stand for governments, teams and peoples, while other towns'
@@ -54,14 +54,15 @@ class RoleModelError(ValueError):
 
 
 def load_parser(name: str = DEFAULT_PARSER) -> Any:
-    """Load the spaCy pipeline the features need: tagger, parser, lemmatizer and entity recogniser.
+    """Load the spaCy pipeline the features need: tagger, parser, attribute ruler and lemmatizer.
 
-    ``senter`` is left out (the parser finds sentences); everything else of the small English pipeline
-    is used.
+    The entity recogniser is left out: entity labels as features did not help on GeoWebNews-dev's
+    cross-validation nor on ReLocaR (benchmarks/ROLES.md), and it costs as much as the rest.  ``senter``
+    is left out too (the parser finds sentences).
     """
     import spacy
 
-    return spacy.load(name, exclude=["senter"])
+    return spacy.load(name, exclude=["ner", "senter"])
 
 
 def _word_classes(raw: Mapping[str, Iterable[str]]) -> Mapping[str, str]:
@@ -79,6 +80,14 @@ class RoleModel:
 
     Build one with :meth:`load`; :meth:`predict` gives a role and the probability that the name stands
     for who acts.
+
+    Examples
+    --------
+    >>> model, nlp = RoleModel.load(), load_parser()  # doctest: +SKIP
+    >>> text = "Moscow summoned the ambassador."
+    >>> if model.in_doubt("city", capital=True, before=text[:0]):  # doctest: +SKIP
+    ...     model.predict(nlp(text), 0, 6, kind="city")
+    ('actor', 0.9...)
     """
 
     weights: Mapping[str, float]
@@ -179,16 +188,8 @@ def extract_features(
         out.update({f"{prefix}noun={lemma}", f"{prefix}nclass={cls}"})
         return cls
 
-    # the entity the name lies in, and whether it is more than the name ("the Russian Foreign Ministry")
-    ent_label = root.ent_type_ or "none"
-    out.add(f"ent={ent_label}")
-    for ent in doc.ents:
-        if ent.start <= root.i < ent.end:
-            if ent.start < span.start or ent.end > span.end:
-                out.update({"ent_wider", f"ent_wider={ent.label_}"})
-            break
-    if root.tag_ in ("JJ", "NNPS") or ent_label == "NORP":
-        out.add("adjectival")
+    if root.tag_ in ("JJ", "NNPS"):
+        out.add("adjectival")  # "Syrian", "Americans"
     if span.start == doc[span.start].sent.start:
         out.add("sent_start")
     if span.start > 0:
@@ -201,6 +202,11 @@ def extract_features(
         out.add(f"next={nxt.lower_}")
         if nxt.is_title:
             out.add("next_capitalised")
+        if nxt.text in ("-", "‐") and span.end + 1 < len(doc) and doc[span.end + 1].lower_.endswith("ed"):
+            # "US-led", "Saudi-backed", "Texas-based": the participle says who acts, or where
+            part = doc[span.end + 1]
+            lemma = part.lemma_.lower()
+            out.update({f"hyphen={lemma}", f"hyphen_vclass={verb_classes.get(lemma, 'other')}"})
     if any(t.dep_ == "case" for t in root.children) or (span.end < len(doc) and doc[span.end].tag_ == "POS"):
         out.add("possessive")
 

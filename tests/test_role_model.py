@@ -67,7 +67,7 @@ def test_features_read_the_parse(model: RoleModel, nlp: Any):
     text = "Turkey said the border with Syria was closed."
     doc = nlp(text)
     turkey = model.features(doc, *_at(text, "Turkey"), kind="country")
-    assert {"dep=nsubj", "verb=say", "vclass=speech", "kind=country", "ent=GPE", "sent_start"} <= set(turkey)
+    assert {"dep=nsubj", "verb=say", "vclass=speech", "kind=country", "sent_start"} <= set(turkey)
     syria = model.features(doc, *_at(text, "Syria"), kind="country")
     assert {"dep=pobj", "prep=with", "prep_noun=border", "prep_nclass=geo"} <= set(syria)
     assert list(syria) == sorted(set(syria))
@@ -137,8 +137,8 @@ def test_which_names_are_in_doubt(model: RoleModel, kind: str, options: dict[str
 
 
 def test_the_parser_has_what_the_features_need(nlp: Any):
-    assert {"tagger", "parser", "lemmatizer", "ner"} <= set(nlp.pipe_names)
-    assert "senter" not in nlp.pipe_names
+    assert {"tagger", "parser", "lemmatizer"} <= set(nlp.pipe_names)
+    assert not {"ner", "senter"} & set(nlp.pipe_names)
 
 
 def test_a_span_without_tokens_is_refused(model: RoleModel, nlp: Any):
