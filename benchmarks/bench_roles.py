@@ -362,7 +362,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument(
         "--relocar", type=Path, default=None, help="ReLocaR_Test.xml (public, not in the project)"
     )
-    ap.add_argument("--relocar-train", type=Path, default=None, help="ReLocaR_Train.xml, for a comparison fit")
+    ap.add_argument(
+        "--relocar-train", type=Path, default=None, help="ReLocaR_Train.xml, for a comparison fit"
+    )
     ap.add_argument("--reference", type=Path, default=DEFAULT_REFERENCE)
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--model", type=Path, default=_MODEL)
