@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 __all__ = [
     "KINDS",
@@ -16,7 +18,8 @@ __all__ = [
 ]
 
 #: Kinds of places, coarsest first.
-KINDS = ("continent", "region", "country", "admin1", "admin2", "city", "other")
+Kind = Literal["continent", "region", "country", "admin1", "admin2", "city", "other"]
+KINDS: tuple[Kind, ...] = get_args(Kind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +32,7 @@ class Candidate:
 
     id: int
     name: str
-    kind: str
+    kind: Kind
     country_code: str | None
     admin1_code: str | None
     population: int
@@ -39,6 +42,21 @@ class Candidate:
     iso_code: str | None = None
     matched: str = ""
     name_type: str = "name"
+
+    @property
+    def geonameid(self) -> int | None:
+        """The GeoNames id; ``None`` for places GeoNames does not hold, whose ids are below zero in the
+        store (US counties and regions)."""
+        return self.id if self.id > 0 else None
+
+    @property
+    def place_id(self) -> str:
+        """A stable id to show: ``gn:<geonameid>``, ``fips:<code>`` (a US county) or ``region:<slug>``."""
+        if self.id > 0:
+            return f"gn:{self.id}"
+        if self.kind == "region":
+            return "region:" + re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-")
+        return f"fips:{-self.id:05d}"
 
 
 class GazetteerError(Exception):

@@ -51,7 +51,7 @@ def directional_part(geom: BaseGeometry, direction: str) -> BaseGeometry:
 
 def _destination(center: Coordinate, km: float, bearing: float) -> tuple[float, float]:
     p = geodesic(kilometers=km).destination((center.lat, center.lon), bearing)
-    return (p.longitude, p.latitude)
+    return Coordinate(p.latitude, p.longitude).lonlat()
 
 
 def circle(center: Coordinate, km: float, *, n: int = 64) -> Polygon:
@@ -99,4 +99,4 @@ def offset_area(
 def representative(geom: BaseGeometry) -> Coordinate:
     """A point inside the geometry, as a Coordinate."""
     p = geom.representative_point()
-    return Coordinate(lat=p.y, lon=p.x)
+    return Coordinate.from_lonlat(p.x, p.y)

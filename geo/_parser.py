@@ -7,11 +7,14 @@ import functools
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, Generic, TypeVar
 
+from ._borders import Border, read_border
+from ._gazetteer import PlaceSource
 from ._recognize import Entity, gazetteer_spans, recognize
 from ._resolve import resolve_mentions
-from ._statements import Vocabulary, dateline, statements
+from ._shapes import OnlineAnswer
+from ._statements import Dateline, Vocabulary, read_statements
 from ._types import Document, Mention, ParseResult, Resolution, Statement
 
 __all__ = ["DEFAULT_MODEL", "Geoparser", "load_model", "parse"]
@@ -37,13 +40,17 @@ def load_model(name: str = DEFAULT_MODEL) -> Any:
     )
 
 
-class Geoparser:
+#: The type of gazetteer a :class:`Geoparser` holds.
+G = TypeVar("G", bound=PlaceSource)
+
+
+class Geoparser(Generic[G]):
     """Reads reports into statements and resolved places.
 
     Parameters
     ----------
     gazetteer
-        A gazetteer object (``gazetteer.Gazetteer``, or anything with the same lookups).
+        A gazetteer: ``gazetteer.Gazetteer``, or any object with the lookups of :class:`geo.PlaceSource`.
     nlp
         A spaCy pipeline with an ``ner`` component (see :func:`load_model`), or ``None`` to recognise
         places from the gazetteer's names alone.
@@ -61,11 +68,11 @@ class Geoparser:
 
     def __init__(
         self,
-        gazetteer: Any,
+        gazetteer: G,
         *,
         nlp: Any = None,
         vocabulary: Vocabulary | None = None,
-        online: Callable[[str], Any] | None = None,
+        online: Callable[[str], OnlineAnswer | None] | None = None,
         model_scope: str = "uncertain",
     ) -> None:
         if model_scope not in ("uncertain", "all"):
@@ -128,7 +135,8 @@ class Geoparser:
         return windows
 
     def _parse_batch(self, docs: list[Document], year: int | None) -> Iterator[ParseResult]:
-        stmts = [statements(doc, year=year, vocabulary=self.vocabulary) for doc in docs]
+        read = [read_statements(doc, year=year, vocabulary=self.vocabulary) for doc in docs]
+        stmts = [sts for sts, _ in read]
         spans = [{st.index: gazetteer_spans(st.text, self.gazetteer) for st in sts} for sts in stmts]
         # per document: statement index -> the model's entities in it
         entities: list[dict[int, list[Entity]]] = [{} for _ in docs]
@@ -145,17 +153,25 @@ class Geoparser:
                     Entity(lo + e.start_char, lo + e.end_char, e.label_) for e in sdoc.ents
                 )
         for i, doc in enumerate(docs):
-            yield self._parse_one(doc, stmts[i], entities[i], spans[i])
+            yield self._parse_one(doc, stmts[i], read[i][1], entities[i], spans[i])
 
     def _parse_one(
         self,
         doc: Document,
         stmts: tuple[Statement, ...],
+        head: Dateline | None,
         entities: dict[int, list[Entity]],
         spans: dict[int, list[Any]],
     ) -> ParseResult:
-        dl = dateline(doc)
-        dateline_span = (dl[0], dl[1]) if dl else None
+        dateline_span = (head.place_start, head.place_end) if head else None
+        borders: dict[str, Border | None] = {}
+
+        def find_border(phrase: str) -> Border | None:
+            """Each border phrase is read once; resolution gets what recognition found."""
+            if phrase not in borders:
+                borders[phrase] = read_border(phrase, self.gazetteer)
+            return borders[phrase]
+
         people = frozenset(
             word
             for st in stmts
@@ -171,14 +187,14 @@ class Geoparser:
                     st,
                     self.gazetteer,
                     entities=entities.get(st.index, ()),
-                    find_border=self.gazetteer.find_border,
+                    find_border=find_border,
                     dateline=dateline_span,
                     people=people,
                     spans=spans[st.index],
                 )
             )
         resolutions = resolve_mentions(
-            mentions, doc.text, self.gazetteer, dateline=dateline_span, online=self.online
+            mentions, stmts, self.gazetteer, dateline=dateline_span, borders=borders, online=self.online
         )
         return ParseResult(document=doc, statements=stmts, resolutions=tuple(_in_order(resolutions)))
 
@@ -188,7 +204,7 @@ def _in_order(resolutions: list[Resolution]) -> list[Resolution]:
 
 
 @functools.lru_cache(maxsize=1)
-def _default_parser() -> Geoparser:
+def _default_parser() -> Geoparser[Any]:
     import gazetteer
 
     return Geoparser(gazetteer.open_gazetteer(), nlp=load_model())

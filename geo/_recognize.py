@@ -13,21 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
-from ._types import Mention, Statement
+from . import _lang as lang
+from ._errors import LanguageDataError
+from ._gazetteer import NameIndex
+from ._types import FORMS, Direction, Form, Mention, Statement
 
 __all__ = ["Entity", "NameIndex", "RawMention", "gazetteer_spans", "recognize"]
-
-
-class NameIndex(Protocol):
-    """What recognition needs of a gazetteer: which spans are names, and of what."""
-
-    def name_kinds(self, name: str) -> frozenset[str]:
-        """Kinds of the places with this name ("country", "admin1", "city", "demonym", ...), or empty."""
-        ...
-
-    def max_population(self, name: str) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +39,8 @@ class RawMention:
     end: int
     head: str
     head_start: int
-    form: str = "name"
-    direction: str | None = None
+    form: Form = "name"
+    direction: Direction | None = None
     other: str | None = None
     source: str = "gazetteer"
     kinds: frozenset[str] = frozenset()
@@ -57,154 +49,16 @@ class RawMention:
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_](?:[\w’']|[-‐](?=\w))*", re.UNICODE)
 #: Common nouns that end some names ("Gulf states", "Baltic countries", "Arab world").
-_NAME_TAILS = frozenset({"states", "countries", "region", "islands", "world", "peninsula"})
-_CONNECTORS = frozenset(
-    [
-        "of",
-        "and",
-        "de",
-        "del",
-        "della",
-        "di",
-        "da",
-        "do",
-        "dos",
-        "das",
-        "la",
-        "le",
-        "les",
-        "al",
-        "el",
-        "ad",
-        "as",
-        "ar",
-        "az",
-        "ash",
-        "ez",
-        "es",
-        "an",
-        "at",
-        "ath",
-        "am",
-        "im",
-        "sur",
-        "upon",
-        "on",
-        "bin",
-        "ibn",
-        "ben",
-        "abu",
-        "y",
-        "e",
-        "i",
-        "ul",
-    ]
-)
+_NAME_TAILS = lang.words("name_tails")
+_CONNECTORS = lang.words("name_connectors")
 # Words that head an organisation's name: a place name inside such a run is not a location.
-_ORG_HEADS = frozenset(
-    [
-        "ministry",
-        "ministries",
-        "council",
-        "army",
-        "armies",
-        "party",
-        "front",
-        "group",
-        "groups",
-        "coalition",
-        "observatory",
-        "committee",
-        "agency",
-        "center",
-        "centre",
-        "guard",
-        "guards",
-        "navy",
-        "government",
-        "embassy",
-        "news",
-        "times",
-        "post",
-        "airlines",
-        "airways",
-        "university",
-        "bank",
-        "commission",
-        "federation",
-        "union",
-        "forces",
-        "force",
-        "brigade",
-        "brigades",
-        "battalion",
-        "battalions",
-        "movement",
-        "alliance",
-        "organisation",
-        "organization",
-        "institute",
-        "foundation",
-        "court",
-        "parliament",
-        "assembly",
-        "office",
-        "service",
-        "services",
-        "company",
-        "corporation",
-        "network",
-        "channel",
-        "television",
-        "radio",
-        "press",
-        "agency",
-        "league",
-        "club",
-        "team",
-        "fc",
-        "mission",
-        "directorate",
-        "command",
-        "headquarters",
-        "staff",
-        "authority",
-        "authorities",
-        "police",
-    ]
-)
-_ADMIN_WORDS = (
-    r"province|governorate|region|oblast|district|state|county|prefecture|department|raion|wilaya|muhafazah"
-)
-_DIRECTIONS = {
-    "north": "north",
-    "northern": "north",
-    "south": "south",
-    "southern": "south",
-    "east": "east",
-    "eastern": "east",
-    "west": "west",
-    "western": "west",
-    "northeast": "northeast",
-    "northeastern": "northeast",
-    "north-east": "northeast",
-    "north-eastern": "northeast",
-    "northwest": "northwest",
-    "northwestern": "northwest",
-    "north-west": "northwest",
-    "north-western": "northwest",
-    "southeast": "southeast",
-    "southeastern": "southeast",
-    "south-east": "southeast",
-    "south-eastern": "southeast",
-    "southwest": "southwest",
-    "southwestern": "southwest",
-    "south-west": "southwest",
-    "south-western": "southwest",
-    "central": "central",
-}
+_ORG_HEADS = lang.words("org_heads") | lang.words("org_heads_in_names")
+#: Lower-case organisation words after a name: "the Syrian army".
+_ORG_WORDS_AFTER = lang.words("org_words_after")
+_CAPITAL_ARTICLES = frozenset(w.capitalize() for w in lang.words("articles"))
+_ADMIN_WORDS = lang.pattern("admin_words")
+_DIRECTIONS = lang.directions()
 _DIR_ALT = "|".join(sorted((re.escape(d) for d in _DIRECTIONS), key=len, reverse=True))
-_RING_WORDS = r"suburbs?|outskirts|environs|vicinity|surroundings"
 _NOT_PLACE_LABELS = frozenset(
     {
         "PERSON",
@@ -224,48 +78,9 @@ _NOT_PLACE_LABELS = frozenset(
     }
 )
 # Calendar words are never taken as places ("from May 25", "on Friday"), whatever a village is called.
-_CALENDAR = frozenset(
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ]
-)
+_CALENDAR = lang.calendar_words()
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-_LOCATIVE = re.compile(
-    r"\b(?:in|into|inside|near|outside|at|from|across|throughout|within|around|towards?|via|between|"
-    r"village of|town of|city of|area of|province of|region of|district of|outskirts of|suburbs of|"
-    r"north of|south of|east of|west of)\s+(?:the\s+)?$",
-    re.I,
-)
+_LOCATIVE = re.compile(rf"\b{lang.pattern('place_context_before')}\s+(?:the\s+)?$", re.I)
 #: The smallest population of a town that is taken on its name alone, with no model or context to confirm it.
 MIN_POPULATION_UNCONFIRMED = 100_000
 
@@ -389,7 +204,7 @@ def _inside_org(a: int, b: int, text: str, run_toks: Sequence[_Tok]) -> bool:
     # lower-case organisation words straight after: "the Syrian army", "Russian air task force"
     after = text[b:].lstrip(" -")
     word = re.match(r"[A-Za-z]+", after)
-    return bool(word and word.group().lower() in {"ministry", "army", "navy", "council", "party"})
+    return bool(word and word.group().lower() in _ORG_WORDS_AFTER)
 
 
 def recognize(
@@ -522,7 +337,7 @@ def recognize(
     for m in _NAMED_FEATURE.finditer(text):
         a, b = m.start(), m.end()
         first = text[a : text.find(" ", a) if " " in text[a:b] else b]
-        if first.lower() in _CALENDAR or first.lower() in _DIRECTIONS or first in ("The", "A", "An"):
+        if first.lower() in _CALENDAR or first.lower() in _DIRECTIONS or first in _CAPITAL_ARTICLES:
             continue
         if any(a < r.end and r.start < b for r in raw):
             continue
@@ -539,7 +354,7 @@ def recognize(
             continue
         if ent.label == "GPE" and not _LOCATIVE.search(text[max(0, a - 30) : a]):
             continue  # a "GPE" the gazetteer has never heard of, with nothing saying it is a place
-        form = "feature" if ent.label == "FAC" else "name"
+        form: Form = "feature" if ent.label == "FAC" else "name"
         raw.append(RawMention(a, b, text[a:b], a, form=form, source="ner", ner=ent.label))
 
     raw.sort(key=lambda r: (r.start, -r.end))
@@ -568,28 +383,18 @@ def recognize(
 
 def _abbreviation(name: str, index: NameIndex) -> bool:
     """True if the gazetteer holds ``name`` + "." as written ("Va.", "Calif.")."""
-    exact = getattr(index, "has_exact_name", None)
-    return bool(exact and exact(name + "."))
+    return index.has_exact_name(name + ".")
 
 
-_FEATURE_WORDS = (
-    r"Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Blvd\.|Square|Lane|Highway|Bridge|River|Lake|Canal|"
-    r"Creek|Bay|Beach|Valley|Mountains?|Hills?|Park|Gardens?|Airport|Airbase|Air Base|Port|Harbou?r|Station|"
-    r"Church|Cathedral|Mosque|Temple|Hospital|Clinic|Stadium|Arena|University|College|School|Academy|Prison|"
-    r"Camp|Palace|Tower|Hotel|Market|Mall|Dam|Gate|Crossing|Checkpoint|Base|Quarter|Centre|Center|Building|"
-    r"Embassy|Consulate|Club|Course|Plaza|Pier|Wharf|Terminal|Metro"
-)
+_FEATURE_WORDS = lang.pattern("feature_words")
 # Streets, rivers, crossings: capitalised words and a geographic feature word, or "Lake X", "Mount X".
-_GEO_FEATURE_WORDS = (
-    r"Street|Avenue|Road|Boulevard|Square|Highway|Bridge|River|Lake|Canal|Creek|Bay|Valley|Mountains|"
-    r"Hills|Airport|Air Base|Airbase|Harbou?r|Crossing|Checkpoint|Dam|Desert|Plain|Plateau|Peninsula|Strait"
-)
+_GEO_FEATURE_WORDS = lang.pattern("geo_feature_words")
 _NAMED_FEATURE = re.compile(
-    rf"\b(?:[A-Z][\w’'-]+\s+){{1,3}}(?:{_GEO_FEATURE_WORDS})\b"
+    rf"\b(?:[A-Z][\w’'-]+\s+){{1,3}}{_GEO_FEATURE_WORDS}\b"
     r"|\b(?:Lake|Mount|Gulf of|Bay of|Strait of)\s+[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?"
 )
 # A named feature: the name, maybe more capitalised words, then a feature word.
-_FEATURE_AFTER = re.compile(rf"(?:\s+[A-Z][\w’'-]*){{0,2}}?\s+(?:{_FEATURE_WORDS})(?![\w])")
+_FEATURE_AFTER = re.compile(rf"(?:\s+[A-Z][\w’'-]*){{0,2}}?\s+{_FEATURE_WORDS}(?![\w])")
 
 
 _LISTED = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)$")
@@ -618,85 +423,82 @@ def _accept(a: int, b: int, text: str, kinds: frozenset[str], label: str | None,
     return index.max_population(name) >= MIN_POPULATION_UNCONFIRMED
 
 
+_BORDER_NOUNS = lang.pattern("border_nouns")
 _BORDER = re.compile(
-    r"(?P<phrase>(?P<a>[A-Z][\w’']+)[-–/](?P<b>[A-Z][\w’']+)\s+(?:border|frontier)"
-    r"|border\s+(?:between|of)\s+(?:the\s+)?(?P<a2>[A-Z][\w’' ]+?)\s+and\s+(?:the\s+)?"
-    r"(?P<b2>[A-Z][\w’']+(?:\s[A-Z][\w’']+)?))"
+    rf"(?P<phrase>(?P<a>[A-Z][\w’']+)[-–/](?P<b>[A-Z][\w’']+)\s+{_BORDER_NOUNS}"
+    rf"|{_BORDER_NOUNS}\s+{lang.pattern('border_links')}\s+(?:the\s+)?(?P<a2>[A-Z][\w’' ]+?)\s+and\s+"
+    r"(?:the\s+)?(?P<b2>[A-Z][\w’']+(?:\s[A-Z][\w’']+)?))"
 )
 
 
-def _compound(text: str, a: int, b: int, kinds: frozenset[str], label: str | None) -> RawMention:
-    """Extend a name to the construction around it."""
-    head = text[a:b]
-    before = text[max(0, a - 40) : a]
-    after = text[b : b + 40]
-    # "Aleppo province", "Donetsk oblast", "Aleppo governorate"
-    m = re.match(rf"\s+(?P<w>{_ADMIN_WORDS})\b", after, re.I)
-    if m and kinds & {"admin1", "admin2", "city"} and not _demonym_only(kinds):
-        start, form = a, "province"
-        if m["w"].lower() in ("county", "district", "raion"):
-            form = "district"
-        d = re.search(rf"\b(?P<d>{_DIR_ALT})\s+$", before, re.I)
-        if d:
-            return RawMention(
-                a - len(d.group(0)),
-                b + m.end(),
-                head,
-                a,
-                form="part",
-                direction=_DIRECTIONS[d["d"].lower()],
-                kinds=kinds,
-                ner=label,
+@dataclass(frozen=True, slots=True)
+class _Construction:
+    """One compound construction of ``geo/lang/en/compounds.toml`` (see the file for its fields)."""
+
+    form: Form
+    before: re.Pattern[str] | None
+    after: re.Pattern[str] | None
+    also_after: re.Pattern[str] | None
+    kinds: frozenset[str] | None
+
+
+_CONSTRUCTION_KEYS = frozenset({"form", "before", "after", "also_after", "kinds"})
+
+
+def _expand(pattern: str, where: str) -> re.Pattern[str]:
+    """``{list}`` to the pattern list of that name, ``{directions}`` to the direction words."""
+
+    def word_list(m: re.Match[str]) -> str:
+        return f"(?:{_DIR_ALT})" if m[1] == "directions" else lang.pattern(m[1])
+
+    try:
+        return re.compile(re.sub(r"\{([a-z_]+)\}", word_list, pattern), re.I)
+    except re.error as exc:
+        raise LanguageDataError(f"{where}: {pattern!r} is not a valid regular expression: {exc}") from exc
+
+
+def _constructions() -> tuple[_Construction, ...]:
+    out = []
+    for i, entry in enumerate(lang.toml("compounds").get("compound", [])):
+        where = f"geo/lang/{lang.LANGUAGE}/compounds.toml: compound #{i + 1}"
+        if set(entry) - _CONSTRUCTION_KEYS or entry.get("form") not in FORMS:
+            raise LanguageDataError(
+                f"{where}: keys must be among {sorted(_CONSTRUCTION_KEYS)}, form one of {FORMS}"
             )
-        return RawMention(start, b + m.end(), head, a, form=form, kinds=kinds, ner=label)
-    # "the province of Idlib"
-    m = re.search(rf"\b(?:the\s+)?(?P<w>{_ADMIN_WORDS})\s+of\s+$", before, re.I)
-    if m and not _demonym_only(kinds):
-        return RawMention(a - (len(before) - m.start()), b, head, a, form="province", kinds=kinds, ner=label)
-    # "the suburbs of Damascus", "the outskirts of Aleppo"
-    m = re.search(rf"\b(?:the\s+)?(?P<w>{_RING_WORDS})\s+of\s+$", before, re.I)
-    if m and not _demonym_only(kinds):
-        return RawMention(a - (len(before) - m.start()), b, head, a, form="suburbs", kinds=kinds, ner=label)
-    # "Damascus suburbs", "Aleppo's outskirts"
-    m = re.match(rf"(?:’s|'s)?\s+(?P<w>{_RING_WORDS})\b", after, re.I)
-    if m and not _demonym_only(kinds):
-        return RawMention(a, b + m.end(), head, a, form="suburbs", kinds=kinds, ner=label)
-    # "(some 20 km) north of Baghdad"
-    m = re.search(rf"\b(?P<d>{_DIR_ALT})\s+of\s+$", before, re.I)
-    if m and not _demonym_only(kinds):
-        return RawMention(
-            a - (len(before) - m.start()),
-            b,
-            head,
-            a,
-            form="offset",
-            direction=_DIRECTIONS[m["d"].lower()],
-            kinds=kinds,
-            ner=label,
+        patterns = {
+            k: _expand(entry[k], where) if k in entry else None for k in ("before", "after", "also_after")
+        }
+        kinds = frozenset(entry["kinds"]) if "kinds" in entry else None
+        out.append(
+            _Construction(entry["form"], patterns["before"], patterns["after"], patterns["also_after"], kinds)
         )
-    # "north Latakia", "southern Aleppo countryside"
-    m = re.search(rf"\b(?P<d>{_DIR_ALT})\s+$", before, re.I)
-    if m and not _demonym_only(kinds):
-        end = b
-        c = re.match(r"\s+countryside\b", after, re.I)
-        if c:
-            end = b + c.end()
-        return RawMention(
-            a - (len(before) - m.start()),
-            end,
-            head,
-            a,
-            form="part",
-            direction=_DIRECTIONS[m["d"].lower()],
-            kinds=kinds,
-            ner=label,
-        )
-    # "Aleppo countryside", "the Idlib countryside": the province around the city
-    m = re.match(r"\s+countryside\b", after, re.I)
-    if m and not _demonym_only(kinds):
-        return RawMention(a, b + m.end(), head, a, form="province", kinds=kinds, ner=label)
+    return tuple(out)
+
+
+_CONSTRUCTIONS = _constructions()
+
+
+def _compound(text: str, a: int, b: int, kinds: frozenset[str], label: str | None) -> RawMention:
+    """Extend a name to the construction around it (the first of ``compounds.toml`` that matches)."""
+    head = text[a:b]
     if _demonym_only(kinds):
         return RawMention(a, b, head, a, form="demonym", kinds=kinds, ner=label)
+    before = text[max(0, a - 40) : a]
+    after = text[b : b + 40]
+    for c in _CONSTRUCTIONS:
+        if c.kinds is not None and not kinds & c.kinds:
+            continue
+        mb = c.before.search(before) if c.before is not None else None
+        ma = c.after.match(after) if c.after is not None else None
+        if (c.before is not None and mb is None) or (c.after is not None and ma is None):
+            continue
+        start = a - (len(before) - mb.start()) if mb is not None else a
+        end = b + ma.end() if ma is not None else b
+        if c.also_after is not None and (extra := c.also_after.match(after)):
+            end = max(end, b + extra.end())
+        word = mb.groupdict().get("d") if mb is not None else None
+        direction = _DIRECTIONS[word.lower()] if word else None
+        return RawMention(start, end, head, a, form=c.form, direction=direction, kinds=kinds, ner=label)
     return RawMention(a, b, head, a, kinds=kinds, ner=label)
 
 

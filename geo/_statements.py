@@ -37,6 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import _lang as lang
+from ._errors import VocabularyError
 from ._types import Document, Statement
 
 __all__ = [
@@ -49,6 +51,7 @@ __all__ = [
     "document_date",
     "load_vocabulary",
     "parse_dateline",
+    "read_statements",
     "resolve_dateline_date",
     "split_statements",
     "statements",
@@ -61,21 +64,10 @@ logger = logging.getLogger(__name__)
 # ---------------------------------------------------------------------------------------------
 
 
-def _wordset(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
 #: Words that take a period without ending a sentence (compared lower case, without the period).
-_ABBREVIATIONS = _wordset(
-    """
-    mr mrs ms mx dr prof rev hon sr jr st mt ft messrs mme mlle
-    gen lt col maj capt cpt sgt cpl pvt adm cmdr cdr brig lieut gov sen rep pres supt insp
-    jan feb mar apr jun jul aug sep sept oct nov dec
-    inc corp co ltd bros dept univ assn est approx vs etc al cf ca
-    """
-)
+_ABBREVIATIONS = lang.words("abbreviations")
 #: Abbreviations that only hold before a number ("No. 5", "Art. 51").
-_NUMBER_ABBREVIATIONS = _wordset("no nos art arts para paras p pp vol fig ch sec res")
+_NUMBER_ABBREVIATIONS = lang.words("number_abbreviations")
 _DOTTED_RE = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")  # U.S / a.m / e.g (the final period is not in it)
 _BOUNDARY_RE = re.compile(r"(?P<punct>[.!?]+|…)(?P<close>[\"”’'»)\]]*)\s+(?=\S)")
 _SENTENCE_OPENERS = frozenset("\"“‘'«([")
@@ -86,14 +78,8 @@ _FINAL_RE = re.compile(r"(?:[.!?:;…]|[.!?…,][\"”’'»)\]]+)$")
 _BULLET_RE = re.compile(r"[-–—•*▪·]\s+")
 _LINE_RE = re.compile(r"[^\r\n]+")
 
-_SPEECH_VERBS = _wordset(
-    "said says say told tells added adds announced announces stated noted notes stressed stresses "
-    "emphasized emphasised emphasizes emphasises explained explains warned warns declared declares "
-    "claimed claims confirmed confirms insisted insists asserted reported reports wrote writes "
-    "tweeted asked asks continued concluded replied responded acknowledged admitted denied denies "
-    "urged urges recalled underlined underscored reiterated alleged vowed"
-)
-_VERB = "(?:" + "|".join(sorted(_SPEECH_VERBS, key=len, reverse=True)) + r"|pointed out)\b"
+_SPEECH_VERBS = lang.words("speech_verbs")
+_VERB = "(?:" + "|".join(sorted(_SPEECH_VERBS, key=len, reverse=True)) + r")\b"
 #: A capitalised name after a closing quote: ``"...?" Lavrov asked`` does not end the sentence.
 _ATTRIBUTION_AFTER_QUOTE_RE = re.compile(r"(?:[A-Z][\w.'’-]*\s+){1,5}" + _VERB)
 
@@ -183,8 +169,7 @@ def _split_line(line: str, offset: int) -> list[_Segment]:
     return segments
 
 
-def _segments(text: str) -> list[_Segment]:
-    head = parse_dateline(text)
+def _segments(text: str, head: Dateline | None) -> list[_Segment]:
     out: list[_Segment] = []
     for lm in _LINE_RE.finditer(text):
         a, b = lm.span()
@@ -223,7 +208,7 @@ def split_statements(document: Document) -> tuple[Statement, ...]:
     text = document.text
     return tuple(
         Statement(doc=document.id, index=i, start=s.start, end=s.end, text=text[s.start : s.end])
-        for i, s in enumerate(_segments(text))
+        for i, s in enumerate(_segments(text, parse_dateline(text)))
     )
 
 
@@ -231,14 +216,19 @@ def split_statements(document: Document) -> tuple[Statement, ...]:
 # Datelines and dates
 # ---------------------------------------------------------------------------------------------
 
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
-_MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b\.?"
-)
+_MONTHS = lang.months()
+
+
+def _month_pattern() -> str:
+    """Capitalised month names, each followed by a word boundary and maybe a period: "Jan.", "March"."""
+    by_number: dict[int, list[str]] = {}
+    for word, number in _MONTHS.items():
+        by_number.setdefault(number, []).append(word.capitalize())
+    names = (sorted(ws, key=len, reverse=True) for _, ws in sorted(by_number.items()))
+    return "(?:" + "|".join(n for ws in names for n in ws) + r")\b\.?"
+
+
+_MONTH = _month_pattern()
 
 
 def _date_re(p: str) -> str:
@@ -429,12 +419,14 @@ def document_date(document: Document, *, year: int | None = None) -> dt.date | N
     """
     if document.date is not None:
         return document.date
-    return resolve_dateline_date(document.text, year) if year is not None else _own_date(document.text)
+    return _document_date(document, parse_dateline(document.text), year)
 
 
-def _own_date(text: str) -> dt.date | None:
-    head = parse_dateline(text)
-    return None if head is None else head.date()
+def _document_date(document: Document, head: Dateline | None, year: int | None) -> dt.date | None:
+    """:func:`document_date` with the dateline already read."""
+    if document.date is not None:
+        return document.date
+    return None if head is None else head.date(year)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -442,43 +434,16 @@ def _own_date(text: str) -> dt.date | None:
 # ---------------------------------------------------------------------------------------------
 
 #: Lower-case words that name a role, a rank or an office, not a person.
-_TITLE_WORDS = _wordset(
-    """
-    mr mrs ms dr prof sir lord lady sheikh emir king queen prince princess pope
-    gen lt col maj capt sgt adm brig cmdr lieutenant general colonel major captain sergeant
-    admiral marshal commander chief head president vice minister ministers prime foreign defense
-    defence interior deputy secretary state spokesman spokeswoman spokesperson spokesmen ambassador
-    envoy senator sen rep gov governor mayor chairman chairwoman chair director adviser advisor aide
-    official officials senior top leader leaders representative negotiator diplomat diplomats
-    analyst analysts source sources witness witnesses activist activists resident residents
-    observer observers monitor correspondent officer officers security military army police
-    rebel rebels militant militants troops forces doctor doctors medic medics
-    """
-)
+_TITLE_WORDS = lang.words("title_words")
 #: Lower-case heads of an organisation's name ("Foreign Ministry", "the Kremlin").
-_ORG_HEADS = _wordset(
-    """
-    ministry ministries kremlin pentagon department office council committee commission army forces
-    military agency command center centre observatory government administration embassy coalition
-    staff service police alliance organization organisation union nations un nato assembly parliament
-    cabinet court group front brigade brigades movement party house media channel television tv
-    radio network authority authorities headquarters company corporation bank fund program programme
-    mission guard guards directorate bureau institute
-    """
-)
-_PRONOUNS = frozenset({"he", "she", "it", "they", "him", "her"})
-_ROLE_NOUNS = (
-    "minister|ministry|spokesman|spokeswoman|spokesperson|official|officials|envoy|ambassador|"
-    "commander|president|chief|head|secretary|general|adviser|advisor|aide|source|sources|"
-    "representative|governor|mayor|military|army|government|deputy|foreign|defen[cs]e|senior|top|"
-    "local|security|state|interior|prime|press|police|witness|witnesses|activists?|monitor|"
-    "observers?|agency|media|authorities|officers?|leaders?|diplomats?|negotiators?|committee|"
-    "council|center|centre|troops|forces|rebels|militants|residents|statement|ministry's"
-)
+_ORG_HEADS = lang.words("org_heads") | lang.words("org_heads_of_speakers")
+_PRONOUNS = lang.words("pronouns")
+_ARTICLES = lang.words("articles")
+_ROLE_NOUNS = lang.pattern("role_nouns")
 _NAME_TOKEN = (
     r"(?:[A-Z][\w'’.-]*|(?:al|el|ad|ash|as|ar|at|an|ud|ul|ed)-[A-Z][\w'’-]*"
     r"|(?:bin|ibn|abu|bint|de|da|di|del|della|van|von|der|den|la|le|al|el)(?=\s+[A-Z])"
-    r"|(?:" + _ROLE_NOUNS + r")\b)"
+    r"|" + _ROLE_NOUNS + r"\b)"
 )
 _NP = (
     r"(?:(?:[Tt]he|[Aa]n?)\s+)?"
@@ -500,7 +465,7 @@ _ATTR_FINAL_RE = re.compile(
 )  # fmt: skip
 _ATTR_INITIAL_RE = re.compile(
     r"^(?:[^,\"“”]{1,50},\s+)??(?P<sp1>" + _SUBJECT + r")(?:,\s+(?P<appos>[^,\"“”]{1,160}),)?"
-    + r"\s+(?:(?:also|later|has|have|had|again|then|previously|earlier)\s+)?" + _VERB
+    + r"\s+(?:" + lang.pattern("attribution_adverbs") + r"\s+)?" + _VERB
 )  # fmt: skip
 _ACCORDING_RE = re.compile(
     r"\b[Aa]ccording to\s+(?P<sp1>(?:[Tt]he\s+)?(?:[\w'’.-]+\s+){0,5}?"
@@ -559,7 +524,7 @@ class _Speakers:
             words[-1] = words[-1].rstrip(".")
         if not words:
             return None
-        if words[0].lower() in {"the", "a", "an"}:
+        if words[0].lower() in _ARTICLES:
             article, words = words[0].lower(), words[1:]
         else:
             article = ""
@@ -630,10 +595,6 @@ def _attribute(text: str, kind: str, previous: Statement | None, seen: _Speakers
 # ---------------------------------------------------------------------------------------------
 # Activity vocabulary
 # ---------------------------------------------------------------------------------------------
-
-
-class VocabularyError(ValueError):
-    """An activity vocabulary file that cannot be read or is malformed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -888,12 +849,20 @@ def statements(
     recent organisation; a role ("the minister") is the most recent person introduced with that
     word in their title, else the role as written.  A surname is the full name seen earlier.
     """
+    return read_statements(document, year=year, vocabulary=vocabulary)[0]
+
+
+def read_statements(
+    document: Document, *, year: int | None = None, vocabulary: Vocabulary | None = None
+) -> tuple[tuple[Statement, ...], Dateline | None]:
+    """:func:`statements`, and the report's dateline (``None`` if it has none), read once for both."""
     vocab = vocabulary or load_vocabulary()
-    date = document_date(document, year=year)
     text = document.text
+    head = parse_dateline(text)
+    date = _document_date(document, head, year)
     seen = _Speakers(persons=[], orgs=[])
     out: list[Statement] = []
-    for i, seg in enumerate(_segments(text)):
+    for i, seg in enumerate(_segments(text, head)):
         sentence = text[seg.start : seg.end]
         speaker = _attribute(sentence, seg.kind, out[-1] if out else None, seen)
         out.append(
@@ -908,4 +877,4 @@ def statements(
                 categories=vocab.categorize(sentence) if seg.kind != "dateline" else (),
             )
         )
-    return tuple(out)
+    return tuple(out), head

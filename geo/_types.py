@@ -1,29 +1,87 @@
 """Value types of the geoparser: documents, statements, mentions, places and resolutions.
 
 Everything here is a frozen dataclass.  Coordinates are kept as :class:`Coordinate` (lat, lon);
-the one place that swaps to GeoJSON/shapely order (lon, lat) is :meth:`Coordinate.lonlat`.
+the one place that swaps to and from GeoJSON/shapely order (lon, lat) is :class:`Coordinate`
+(:meth:`Coordinate.lonlat`, :meth:`Coordinate.from_lonlat`).  The words a field may hold are
+``Literal`` types: :data:`Form`, :data:`Kind`, :data:`Role`, :data:`Direction`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
+
+from geopy.distance import great_circle
 
 __all__ = [
+    "DIRECTIONS",
+    "FORMS",
+    "GAZETTEER_KINDS",
+    "KINDS",
     "ROLES",
     "Coordinate",
+    "Direction",
     "Document",
+    "Form",
+    "GazetteerKind",
+    "Kind",
     "Mention",
     "ParseResult",
     "Place",
     "Resolution",
+    "Role",
     "Statement",
 ]
 
 #: Roles a resolved mention can play.  ``location`` is where something happens, ``dateline`` where
 #: the report was filed, ``actor`` a place name that stands for who acts (a state, a government).
-ROLES = ("location", "dateline", "actor")
+Role = Literal["location", "dateline", "actor"]
+ROLES: tuple[Role, ...] = get_args(Role)
+
+#: How a mention names a place (see :class:`Mention`).
+Form = Literal[
+    "name",
+    "demonym",
+    "province",
+    "part",
+    "suburbs",
+    "border",
+    "offset",
+    "district",
+    "feature",
+    "organisation",
+    "between",
+]
+FORMS: tuple[Form, ...] = get_args(Form)
+
+#: Kinds of gazetteer entries, coarsest first (``gazetteer.KINDS`` holds the same words).
+GazetteerKind = Literal["continent", "region", "country", "admin1", "admin2", "city", "other"]
+GAZETTEER_KINDS: tuple[GazetteerKind, ...] = get_args(GazetteerKind)
+
+#: Kinds of places as drawn: a gazetteer entry's kind, or a place derived from one.
+Kind = Literal[
+    "continent",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "city",
+    "other",
+    "part",
+    "suburbs",
+    "offset",
+    "district",
+    "border",
+    "between",
+]
+KINDS: tuple[Kind, ...] = get_args(Kind)
+
+#: Compass directions of a part ("north Latakia") or an offset ("north of Baghdad").
+Direction = Literal[
+    "north", "northeast", "east", "southeast", "south", "southwest", "west", "northwest", "central"
+]
+DIRECTIONS: tuple[Direction, ...] = get_args(Direction)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +96,19 @@ class Coordinate:
             raise ValueError(f"coordinate out of range: lat={self.lat!r}, lon={self.lon!r}")
 
     def lonlat(self) -> tuple[float, float]:
-        """(lon, lat): GeoJSON and shapely order.  The only place the order is swapped."""
+        """(lon, lat): GeoJSON and shapely order.  With :meth:`from_lonlat`, the only place the order
+        is swapped."""
         return (self.lon, self.lat)
+
+    @classmethod
+    def from_lonlat(cls, lon: float, lat: float) -> Coordinate:
+        """The point of GeoJSON/shapely coordinates ``(x, y) = (lon, lat)``."""
+        return cls(lat=lat, lon=lon)
+
+    def km_to(self, other: Coordinate) -> float:
+        """Great-circle distance in km (a sphere, not the ellipsoid: ranking needs 'within 250 km', not
+        metres, and it is 20x faster)."""
+        return float(great_circle((self.lat, self.lon), (other.lat, other.lon)).km)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +156,8 @@ class Mention:
     text: str
     sentence: int
     head: str
-    form: str = "name"
-    direction: str | None = None
+    form: Form = "name"
+    direction: Direction | None = None
     other: str | None = None
     source: str = "gazetteer"
 
@@ -106,7 +175,7 @@ class Place:
 
     place_id: str
     name: str
-    kind: str
+    kind: Kind
     country_code: str | None
     point: Coordinate
     precision: int
@@ -119,11 +188,16 @@ class Place:
 
 @dataclass(frozen=True, slots=True)
 class Resolution:
-    """A mention with the place it resolved to (``None`` when unresolved), its role, score and reasons."""
+    """A mention with the place it resolved to (``None`` when unresolved), its role, score and reasons.
+
+    ``score`` is on 0-1, the scale of ``geo.MIN_SCORE``: the sum of the amounts of the scoring weights
+    that applied, clipped (for an unresolved mention, its best candidate's).  Each reason names what
+    counted and how much ("population 1,569,394 +0.25", "document focus on SY (60%) +0.24").
+    """
 
     mention: Mention
     place: Place | None
-    role: str
+    role: Role
     score: float
     reasons: tuple[str, ...] = ()
 

@@ -304,3 +304,27 @@ def test_the_eu_is_a_region_and_an_actor(parser):
 )
 def test_a_place_name_inside_a_persons_name_is_not_a_place(parser, sentence):
     assert [r.mention.text for r in parser.parse(sentence).resolutions if r.place] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "form", "kind", "role"),
+    [
+        ("Moscow said the talks would go on.", "Moscow", "name", "city", "actor"),
+        ("Talks went on in Moscow.", "Moscow", "name", "city", "location"),
+        ("Russia and the United States discussed a truce.", "Russia", "name", "country", "actor"),
+        ("Syrian territory was shelled.", "Syrian", "demonym", "country", "location"),
+        ("The Syrian army advanced.", "Syrian", "organisation", "country", "actor"),
+        ("Shelling hit north Latakia.", "north Latakia", "part", "part", "location"),
+    ],
+)
+def test_role_of_reads_the_statement_values(text, mention, form, kind, role):
+    """The role stage takes the previous stages' values: a mention, its statement, the place's kind."""
+    from geo._roles import role_of
+
+    statement = geo.Statement(doc="d", index=0, start=10, end=10 + len(text), text=text)
+    a = text.index(mention)
+    m = geo.Mention(
+        doc="d", start=10 + a, end=10 + a + len(mention), text=mention, sentence=0, head=mention, form=form
+    )
+    assert role_of(m, statement, kind, dateline=None) == role
+    assert role_of(m, statement, kind, dateline=(10 + a, 10 + a + len(mention))) == "dateline"

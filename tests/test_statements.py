@@ -14,6 +14,7 @@ from geo._statements import (
     document_date,
     load_vocabulary,
     parse_dateline,
+    read_statements,
     resolve_dateline_date,
     split_statements,
     statements,
@@ -532,3 +533,12 @@ def test_whole_report() -> None:
 def test_organisations_with_joined_names_are_speakers(text, speaker):
     (statement,) = statements(Document(id="org", text=text))
     assert statement.speaker == speaker
+
+
+def test_read_statements_finds_the_dateline_once_for_all_stages() -> None:
+    doc = Document(id="d", text="KYIV, 12 March (Reuters) - Shelling hit Kherson. Talks went on.")
+    found, head = read_statements(doc, year=2026)
+    assert found == statements(doc, year=2026)
+    assert head == parse_dateline(doc.text)
+    assert head is not None and doc.text[head.place_start : head.place_end] == "KYIV"
+    assert {st.date for st in found} == {dt.date(2026, 3, 12)}

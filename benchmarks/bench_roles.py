@@ -1,0 +1,398 @@
+"""The role classifier measured: held-out figures, the reference report's roles, and the parse's cost.
+
+Run from the project root (after ``benchmarks/fit_roles.py``)::
+
+    python benchmarks/bench_roles.py [--relocar ReLocaR_Test.xml]
+        [--reference ../shared/seed/tass-2016-05-20.txt] [--corpus ../shared/eval/geowebnews-dev.jsonl]
+        [--out benchmarks/ROLES.md]
+
+- GeoWebNews-dev: the 5-fold cross-validated figures that ``fit_roles.py`` stored in ``roles.json``.
+- ReLocaR test (Gritta et al. 2017, 982 sentences, literal vs metonymic, "mixed" left out as the
+  paper does), when ``--relocar`` names its XML file: a corpus the model never saw, from another source
+  (Wikipedia); the model as shipped, today's regex roles and "always location" side by side.  The file
+  is public evaluation data; it is read from where it lies and never copied into the project.
+- The reference report: every name geomap resolves in it, with the role today's pipeline gives and the
+  role the model gives, and whether the model's agrees with EXPECTED.md.
+- Cost: the sentences of GeoWebNews-dev that hold a name in doubt, parsed with :func:`load_parser`,
+  against spaCy's full small pipeline over the whole corpus (the "spaCy NER alone" of RESULTS.md).
+
+A benchmark, not a test: nothing here fails on a figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import html
+import json
+import platform
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+_HERE = Path(__file__).resolve().parent
+_ROOT = _HERE.parent
+for p in (str(_ROOT), str(_HERE)):
+    if p not in sys.path:
+        sys.path.insert(0, p)
+
+import numpy as np  # noqa: E402
+from fit_roles import (  # noqa: E402
+    DEFAULT_CORPUS,
+    featurize,
+    figures,
+    fit_logistic,
+    load_corpus,
+    matrix,
+    place_kind,
+    regex_roles,
+    sentences_of,
+    vocabulary,
+)
+
+from geo._role_model import DEFAULT_PARSER, RoleModel, load_parser  # noqa: E402
+
+_MODEL = _ROOT / "geo" / "lang" / "en" / "roles.json"
+DEFAULT_REFERENCE = _ROOT.parent / "shared" / "seed" / "tass-2016-05-20.txt"
+_LOC = re.compile(r'<loc reading="(\w+)">(.*?)</loc>', re.S)
+_SAMPLE = re.compile(r"<sample[^>]*>(.*?)</sample>", re.S)
+#: What EXPECTED.md says of the reference report's names: Russia and the US act ("Russia has begun",
+#: "Russian air task force", "US-led"); Syria ("Syrian provinces", "territory of Syria") and the others
+#: are where things happen.
+_REFERENCE_ACTORS = ("Russia", "US", "United States", "U.S.")
+_REFERENCE_LOCATIONS = ("Syria", "Oman", "Geneva", "Latakia", "Aleppo", "Damascus")
+
+
+#: geomap's throughput over spaCy's full small pipeline on GeoWebNews-dev, from RESULTS.md.
+_GEOMAP_SPEEDUP = 4.75
+#: Choices made in fitting, with figures measured once (2026-12-01) on variants of the features; these
+#: are not re-run by this script.
+_CHOICES = [
+    "## Choices, and variants measured once (2026-12-01, not re-run by this script)",
+    "",
+    "- Labels: GeoWebNews' Mixed (both readings) and Coercion (a non-place used as a place) are locations: "
+    'something happens there.  Demonym ("a passionate Nigerian") is an actor: a people, not a place; '
+    "geomap draws demonyms as actors unless a geographic noun follows.  Homonym and Language are left out.",
+    "- Entity labels: with spaCy's NER as features, GeoWebNews CV 0.815 and ReLocaR 0.791; without, 0.805 "
+    "and 0.794.  NER costs about as much as tagger, parser and lemmatizer together, so `load_parser()` "
+    "leaves it out.",
+    "- Context: parsing a window of 80 characters either side of the name instead of the sentence gives "
+    "0.802 / 0.793 (40 characters: 0.800 / 0.788).  The sentence is kept (geomap's statements are "
+    "sentences).",
+    "- spaCy's contextual token vectors (tok2vec, 96 dimensions, of the name and its head) added to the "
+    "features: no gain (0.808 / 0.796 at best, usually lower).",
+    "- Training data: adding ReLocaR's own training set (1,000 sentences) lifts ReLocaR test from 0.79 to "
+    "0.83 (PreWin, fitted in-domain: 0.836): the model is limited by GeoWebNews' size and domain more "
+    "than by its features.  The shipped weights are fitted on GeoWebNews-dev alone.",
+    "",
+]
+
+
+def read_relocar(path: Path) -> list[tuple[str, int, int, bool]]:
+    """(sentence, start, end, metonymic) for each literal or metonymic sample."""
+    out = []
+    for raw in _SAMPLE.findall(path.read_text(encoding="utf-8")):
+        m = _LOC.search(raw)
+        if m is None or m[1] not in ("lit", "met"):
+            continue
+        before = html.unescape(raw[: m.start()])
+        name = html.unescape(m[2])
+        after = html.unescape(raw[m.end() :])
+        text = (before + name + after).strip()
+        start = len(before) - (len(before) - len(before.lstrip()))
+        out.append((text, start, start + len(name), m[1] == "met"))
+    return out
+
+
+def _relocar_features(path: Path, model: RoleModel, nlp: Any, gaz: Any) -> list[tuple[Any, ...]]:
+    """(sentence, start, end, metonymic, (kind, form, capital), features) of each ReLocaR sample."""
+    samples = read_relocar(path)
+    kinds = [place_kind(gaz, t[s:e], None) for t, s, e, _ in samples]
+    docs = nlp.pipe([t for t, *_ in samples], batch_size=64)
+    return [
+        (*sample, kind, model.features(doc, sample[1], sample[2], kind=kind[0]))
+        for sample, kind, doc in zip(samples, kinds, docs, strict=True)
+    ]
+
+
+def bench_relocar(
+    path: Path,
+    model: RoleModel,
+    nlp: Any,
+    gaz: Any,
+    *,
+    train: Path | None = None,
+    corpus: Path = DEFAULT_CORPUS,
+    model_path: Path = _MODEL,
+) -> dict[str, Any]:
+    """The model as shipped, the regex roles and "always location" on ReLocaR's test set; with ``train``
+    (ReLocaR_Train.xml) also a model fitted on GeoWebNews-dev and ReLocaR's training set (not shipped)."""
+    rows = _relocar_features(path, model, nlp, gaz)
+    truth = [r[3] for r in rows]
+    pred = [model.probability(r[5]) >= model.threshold for r in rows]
+    gated = [
+        p and model.in_doubt(k[0], form=k[1], capital=k[2], before=t[:s])
+        for p, (t, s, _, _, k, _) in zip(pred, rows, strict=True)
+    ]
+    regex = regex_roles(
+        [{"text": t, "start": s, "end": e, "kind": k[0], "form": k[1]} for t, s, e, _, k, _ in rows]
+    )
+    out = {
+        "always location": figures(truth, [False] * len(truth)),
+        "regex role_of": figures(truth, [r == "actor" for r in regex]),
+        "model": figures(truth, pred),
+        "model on names in doubt": figures(truth, gated),
+    }
+    if train is not None:
+        verb_classes, noun_classes = dict(model.verb_classes), dict(model.noun_classes)
+        examples = sentences_of(nlp, load_corpus(corpus), gaz)
+        feats = featurize(nlp, examples, verb_classes, noun_classes)
+        labels = [e.actor for e in examples]
+        for r in _relocar_features(train, model, nlp, gaz):
+            feats.append(r[5])
+            labels.append(r[3])
+        vocab = vocabulary(feats)
+        l2 = json.loads(model_path.read_text(encoding="utf-8"))["l2"]
+        w = fit_logistic(matrix(feats, vocab), np.array(labels, dtype=float), l2=l2)
+        z = matrix([r[5] for r in rows], vocab) @ w
+        out["model fitted with ReLocaR train too (not shipped)"] = figures(truth, list(z >= 0.0))
+    return out
+
+
+def _expected(m: Any, after: str) -> str:
+    """The role EXPECTED.md gives a mention of the reference report, or "?" where it says nothing."""
+    if m.form == "organisation":
+        return "actor"  # "the Russian Foreign Ministry", "the International Syria Support Group": not places
+    if m.head.startswith(_REFERENCE_ACTORS):
+        return "actor"
+    if m.form == "demonym":  # "Syrian provinces", "Syrian Arab Republic" are Syria; "Syrian troops" unsaid
+        return "location" if after.startswith((" provinces", " Arab Republic")) else "?"
+    return "location" if m.head.startswith(_REFERENCE_LOCATIONS) else "?"
+
+
+def bench_reference(path: Path, model: RoleModel, nlp: Any, gaz: Any) -> list[dict[str, Any]]:
+    """Each resolved name of the reference report: today's role, the model's, and what is expected."""
+    import geo
+
+    text = path.read_text(encoding="utf-8")
+    result = geo.parse(text, doc_id="reference", gazetteer=gaz, nlp=geo.load_model())
+    stmts = {st.index: st for st in result.statements}
+    rows = []
+    for res in result.resolutions:
+        m = res.mention
+        if res.place is None or res.role == "dateline":
+            continue
+        st = stmts[m.sentence]
+        start, end = m.start - st.start, m.end - st.start
+        entry = gaz.get(res.place.geonameid) if res.place.geonameid else None
+        capital = entry is not None and entry.feature_code == "PPLC"
+        doubt = model.in_doubt(res.place.kind, form=m.form, capital=capital, before=st.text[:start])
+        role, p = model.predict(nlp(st.text), start, end, kind=res.place.kind)
+        if m.form == "organisation":
+            model_role = "actor"  # the recogniser's call, not the model's
+        elif m.form not in ("name", "demonym"):
+            model_role = "location"  # a province, a part, a border: where, by its form
+        else:
+            model_role = role if doubt else "location"
+        expected = _expected(m, st.text[end:])
+        rows.append(
+            {
+                "text": m.text,
+                "context": st.text[max(0, start - 30) : end + 30].replace("\n", " "),
+                "form": m.form,
+                "kind": res.place.kind,
+                "today": res.role,
+                "model": model_role,
+                "p_actor": round(p, 3),
+                "in_doubt": doubt,
+                "expected": expected,
+            }
+        )
+    return rows
+
+
+def bench_cost(corpus: Path, model: RoleModel, nlp: Any, gaz: Any) -> dict[str, Any]:
+    """Seconds to parse the sentences holding a name in doubt, against spaCy's full pipeline on all."""
+    import spacy
+
+    docs = load_corpus(corpus)
+    chars = sum(len(t) for _, t, _ in docs)
+    sentences: list[str] = []
+    total = 0
+    for _, text, names in docs:
+        bounds = [(m.start(), m.end()) for m in re.finditer(r"[^.!?\n]+[.!?]*", text)]
+        total += len(bounds)
+        chosen = set()
+        for start, end, _, gid in names:
+            kind, form, capital = place_kind(gaz, text[start:end], gid)
+            for i, (a, b) in enumerate(bounds):
+                if a <= start < b and model.in_doubt(kind, form=form, capital=capital, before=text[a:start]):
+                    chosen.add(i)
+        sentences.extend(text[a:b] for i, (a, b) in enumerate(bounds) if i in chosen)
+    full = spacy.load(DEFAULT_PARSER)
+    texts = [t for _, t, _ in docs]
+    list(full.pipe(texts[:2]))
+    list(nlp.pipe(sentences[:20]))
+    t0 = time.perf_counter()
+    list(nlp.pipe(sentences, batch_size=256))
+    parse_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    list(full.pipe(texts, batch_size=64))
+    full_s = time.perf_counter() - t0
+    return {
+        "documents": len(docs),
+        "characters": chars,
+        "sentences": total,
+        "sentences_parsed": len(sentences),
+        "characters_parsed": sum(len(s) for s in sentences),
+        "parse_s": round(parse_s, 2),
+        "ms_per_sentence": round(1000 * parse_s / max(1, len(sentences)), 2),
+        "full_pipeline_s": round(full_s, 2),
+        "parse_share_of_full": round(parse_s / full_s, 3),
+    }
+
+
+def _table(results: dict[str, dict[str, Any]]) -> list[str]:
+    lines = [
+        "| roles from | names | drawn as location exactly when literal | actor precision | actor recall |"
+    ]
+    lines.append("|---|---|---|---|---|")
+    for name, f in results.items():
+        lines.append(
+            f"| {name} | {f['n']} | {f['accuracy']:.3f} | {f['actor_precision']:.3f} "
+            f"| {f['actor_recall']:.3f} |"
+        )
+    return lines
+
+
+def report(
+    model_path: Path,
+    relocar: dict[str, Any] | None,
+    reference: list[dict[str, Any]],
+    cost: dict[str, Any],
+) -> str:
+    data = json.loads(model_path.read_text(encoding="utf-8"))
+    cv = data["cross_validation"]
+    commit = subprocess.run(
+        ["git", "-C", str(_ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else []
+    out = [
+        "# Roles from the sentence (issue 9, item 4)",
+        "",
+        f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC with `python benchmarks/fit_roles.py` then "
+        "`python benchmarks/bench_roles.py --relocar ReLocaR_Test.xml`",
+        "",
+        f"- machine: {platform.platform()}; CPython {platform.python_version()}; "
+        f"load average {' '.join(load)}",
+        f"- code: {commit}; weights: `geo/lang/en/roles.json` ({len(data['weights'])} weights, "
+        f"L2 {data['l2']})",
+        "- figure: share of names drawn as a location exactly when literal (= accuracy of actor vs "
+        'location); precision and recall of "actor"',
+        "- regex role_of: today's `role_of` (geo/_resolve.py at 1453a55) called on the same names, with the "
+        "kind of the gazetteer's entry for the name",
+        "",
+        f"## GeoWebNews-dev, 5-fold cross-validation grouped by document ({cv['documents']} documents)",
+        "",
+        "Location: Literal, Literal_Modifier, Embedded_Literal, Mixed, Coercion.  Actor: Metonymic, "
+        "Non_Literal_Modifier, Embedded_Non_Lit, Demonym.  Homonym and Language are not places: left out.",
+        f"L2 chosen by inner 4-fold grouped cross-validation in each fold: {cv['l2_chosen']}.",
+        "",
+    ]
+    for subset in ("all names", "names the gazetteer holds", "names in doubt"):
+        out += [f"### {subset}", "", *_table(cv[subset]), ""]
+    out += ["### by gold type (held out; the model as geomap runs it, on names in doubt)", ""]
+    out += ["| type | names | regex right | model right |", "|---|---|---|---|"]
+    for typ, f in cv["by_type"].items():
+        out.append(f"| {typ} | {f['n']} | {f['regex']:.3f} | {f['model']:.3f} |")
+    out += ["", "### by kind of place (held out; the model on every name)", ""]
+    out += ["| kind | names | actor share | regex right | model right |", "|---|---|---|---|---|"]
+    for kind, f in cv["by_kind"].items():
+        out.append(f"| {kind} | {f['n']} | {f['actor_share']:.3f} | {f['regex']:.3f} | {f['model']:.3f} |")
+    out.append("")
+    if relocar is not None:
+        out += [
+            "## ReLocaR test (held out: another corpus, never seen in fitting)",
+            "",
+            "Gritta et al. 2017; PreWin reaches 0.836 on it, always location 0.495.",
+            "",
+            *_table(relocar),
+            "",
+        ]
+    out += [
+        "## The reference report (tass-2016-05-20.txt)",
+        "",
+        "Every resolved name but the dateline, with today's role and the model's (names not in doubt "
+        "stay locations; organisations stay actors, provinces, parts and borders locations by their form).",
+        "",
+        "| name | context | form | kind | in doubt | p(actor) | today | model | EXPECTED.md |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in reference:
+        ctx = r["context"].replace("|", "/")
+        out.append(
+            f"| {r['text']} | …{ctx}… | {r['form']} | {r['kind']} | {r['in_doubt']} | {r['p_actor']} "
+            f"| {r['today']} | {r['model']} | {r['expected']} |"
+        )
+    agree = sum(r["model"] == r["expected"] for r in reference if r["expected"] != "?")
+    judged = sum(r["expected"] != "?" for r in reference)
+    out += ["", f"The model agrees with EXPECTED.md on {agree} of {judged} names it speaks of.", ""]
+    out += [
+        "## Cost of the parse (GeoWebNews-dev)",
+        "",
+        f"- {cost['sentences_parsed']} of {cost['sentences']} sentences hold a name in doubt "
+        f"({cost['characters_parsed']:,} of {cost['characters']:,} characters)",
+        f"- parsing them with `load_parser()`: {cost['parse_s']} s, {cost['ms_per_sentence']} ms a sentence",
+        f"- spaCy's full small pipeline over the whole corpus: {cost['full_pipeline_s']} s; the parse costs "
+        f"{cost['parse_share_of_full']:.1%} of it",
+        f"- so geomap at {_GEOMAP_SPEEDUP}x spaCy's pipeline (RESULTS.md, GeoWebNews-dev) would fall to "
+        f"{1 / (1 / _GEOMAP_SPEEDUP + cost['parse_share_of_full']):.2f}x with the parse added (goal: 4x)",
+        "",
+        *_CHOICES,
+    ]
+    return "\n".join(out)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument(
+        "--relocar", type=Path, default=None, help="ReLocaR_Test.xml (public, not in the project)"
+    )
+    ap.add_argument(
+        "--relocar-train", type=Path, default=None, help="ReLocaR_Train.xml, for a comparison fit"
+    )
+    ap.add_argument("--reference", type=Path, default=DEFAULT_REFERENCE)
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument("--model", type=Path, default=_MODEL)
+    ap.add_argument("--gazetteer", type=Path, default=None)
+    ap.add_argument("--out", type=Path, default=_HERE / "ROLES.md")
+    args = ap.parse_args(argv)
+
+    import gazetteer
+
+    gaz = gazetteer.open_gazetteer(args.gazetteer or gazetteer.default_path())
+    model = RoleModel.load(args.model)
+    nlp = load_parser()
+    relocar = (
+        bench_relocar(
+            args.relocar, model, nlp, gaz, train=args.relocar_train, corpus=args.corpus, model_path=args.model
+        )
+        if args.relocar
+        else None
+    )
+    print(json.dumps(relocar, indent=1), flush=True)
+    reference = bench_reference(args.reference, model, nlp, gaz)
+    print(json.dumps(reference, indent=1), flush=True)
+    cost = bench_cost(args.corpus, model, nlp, gaz)
+    print(json.dumps(cost, indent=1), flush=True)
+    args.out.write_text(report(args.model, relocar, reference, cost), encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

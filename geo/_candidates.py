@@ -1,0 +1,151 @@
+"""Candidates: the gazetteer entries each mention may name, and what the rest of the report says of them.
+
+Input: the mentions of one document (and its statements, for "Idlib, Syria"); output: for each
+mention, its candidates and an :class:`Evidence` value (the report's country focus, the provinces it
+names, towns that need no ranking, the dateline's country, the container named beside it), which the
+scoring stage weighs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from . import _lang as lang
+from ._gazetteer import REPORT_NAME_TYPES, Candidate, PlaceSource, point_of
+from ._types import Coordinate, Mention, Statement
+
+__all__ = ["Evidence", "candidates", "evidence"]
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What the rest of the report says about one mention's candidates.
+
+    ``focus`` is the other mentions' votes for each country (``total`` their sum); ``provinces`` the
+    (country, admin-1) units the other mentions name; ``container`` the (country, admin-1 or ``None``)
+    of a place named right after the mention ("Idlib, Syria", "Kherson in Ukraine"); ``anchors`` the
+    points of towns that need no ranking; ``rivals`` all candidates of the mention.
+    """
+
+    focus: Mapping[str, float]
+    total: float
+    provinces: frozenset[tuple[str, str]]
+    container: tuple[str, str | None] | None
+    anchors: tuple[Coordinate, ...]
+    dateline_country: str | None
+    rivals: Sequence[Candidate]
+
+
+def candidates(m: Mention, gaz: PlaceSource) -> list[Candidate]:
+    """The gazetteer entries a mention may name, most likely first, by its form."""
+    head = m.head
+    if m.form == "demonym":
+        return list(gaz.lookup(head, kinds=["country", "continent"], name_types=REPORT_NAME_TYPES, limit=5))
+    if m.form == "province":
+        found = list(gaz.lookup(head, kinds=["admin1", "admin2"], name_types=REPORT_NAME_TYPES, limit=10))
+        if not found:
+            found = _admin1_of_cities(head, gaz)
+        return found
+    if m.form == "part":
+        found = list(gaz.lookup(head, name_types=REPORT_NAME_TYPES, limit=30))
+        if not any(c.kind in ("country", "admin1") for c in found):
+            found += _admin1_of_cities(head, gaz)
+        return found
+    if m.form in ("feature", "border", "between"):
+        return []
+    if m.form in ("suburbs", "offset", "district"):
+        return list(gaz.lookup(head, kinds=["city"], name_types=REPORT_NAME_TYPES, limit=20))
+    return list(gaz.lookup(head, name_types=REPORT_NAME_TYPES, limit=30))
+
+
+def _admin1_of_cities(head: str, gaz: PlaceSource) -> list[Candidate]:
+    """The provinces of the towns of this name ("Aleppo province" when only the city is called so)."""
+    out: dict[int, Candidate] = {}
+    for city in gaz.lookup(head, kinds=["city"], name_types=REPORT_NAME_TYPES, limit=10):
+        if city.admin1_code and city.country_code and city.population >= 1000:
+            adm = gaz.admin1(city.country_code, city.admin1_code)
+            if adm is not None and adm.id not in out:
+                out[adm.id] = adm
+    return list(out.values())
+
+
+def _votes(cands: Sequence[Candidate]) -> dict[str, float]:
+    """One mention's vote for the report's country focus: a share for each country of its first
+    candidates, the whole vote when they agree."""
+    codes = {c.country_code for c in cands[:5] if c.country_code}
+    return {cc: 1.0 / len(codes) for cc in codes}
+
+
+_CONTAINER = re.compile(
+    rf"^\s*{lang.pattern('container_links')}\s+(?:the\s+)?(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)"
+)
+
+
+def _container(m: Mention, statement: Statement, gaz: PlaceSource) -> tuple[str, str | None] | None:
+    """ "Idlib, Syria" / "Kherson in Ukraine" / "Ma'arrat of Idlib province": the container's codes."""
+    end = m.end - statement.start
+    match = _CONTAINER.match(statement.text[end : end + 60])
+    if not match:
+        return None
+    for cand in gaz.lookup(match["name"], kinds=["country", "admin1"], name_types=REPORT_NAME_TYPES, limit=3):
+        if cand.country_code is None:
+            continue
+        if cand.kind == "country":
+            return (cand.country_code, None)
+        return (cand.country_code, cand.admin1_code)
+    return None
+
+
+def evidence(
+    mentions: Sequence[Mention],
+    cands: Sequence[Sequence[Candidate]],
+    statements: Mapping[int, Statement],
+    gaz: PlaceSource,
+    *,
+    dateline: tuple[int, int] | None,
+) -> list[Evidence]:
+    """The :class:`Evidence` of each mention, from the candidates of all of them."""
+    votes = [_votes(cs) for cs in cands]
+    focus_all: dict[str, float] = {}
+    for vote in votes:
+        for cc, share in vote.items():
+            focus_all[cc] = focus_all.get(cc, 0.0) + share
+    dateline_country = None
+    if dateline is not None:
+        for m, cs in zip(mentions, cands, strict=True):
+            if m.start == dateline[0] and cs:
+                dateline_country = cs[0].country_code
+    # Anchors: towns that need no ranking (a single candidate).
+    anchors = tuple(point_of(cs[0]) for cs in cands if len(cs) == 1 and cs[0].kind != "country")
+    # Provinces the report names ("Virginia", "Idlib province") or that hold an unambiguous town.
+    # Each mention is scored against the provinces the *other* mentions name (a province named only by
+    # mentions of the same name does not count: "Minnesota" cannot vote for the town Minneota, once
+    # called Minnesota, through its own repetitions).
+    named_by: dict[tuple[str, str], set[str]] = {}
+    for m, cs in zip(mentions, cands, strict=True):
+        if (
+            cs
+            and cs[0].country_code
+            and cs[0].admin1_code
+            and ((cs[0].kind == "admin1" and m.form in ("name", "province", "part")) or len(cs) == 1)
+        ):
+            named_by.setdefault((cs[0].country_code, cs[0].admin1_code), set()).add(m.head.casefold())
+    out = []
+    for m, cs, vote in zip(mentions, cands, votes, strict=True):
+        head = m.head.casefold()
+        # a mention's own candidates do not vote for its focus: the other mentions decide
+        focus = {cc: n - vote.get(cc, 0.0) for cc, n in focus_all.items()}
+        out.append(
+            Evidence(
+                focus=focus,
+                total=sum(focus.values()),
+                provinces=frozenset(p for p, heads in named_by.items() if heads - {head}),
+                container=_container(m, statements[m.sentence], gaz) if cs else None,
+                anchors=anchors,
+                dateline_country=dateline_country,
+                rivals=cs,
+            )
+        )
+    return out

