@@ -9,8 +9,10 @@ Run from the project root (after ``benchmarks/fit_roles.py``)::
 - GeoWebNews-dev: the 5-fold cross-validated figures that ``fit_roles.py`` stored in ``roles.json``.
 - ReLocaR test (Gritta et al. 2017, 982 sentences, literal vs metonymic, "mixed" left out as the
   paper does), when ``--relocar`` names its XML file: a corpus the model never saw, from another source
-  (Wikipedia); the model as shipped, today's regex roles and "always location" side by side.  The file
-  is public evaluation data; it is read from where it lies and never copied into the project.
+  (Wikipedia); the model as shipped, today's regex roles and "always location" side by side; with
+  ``--relocar-train`` also a model fitted on ReLocaR's training set too (not shipped).  The files are
+  ``ReLocaR_XML/`` of the public repository milangritta/Minimalist-Location-Metonymy-Resolution: public
+  evaluation data, read from where they lie and never copied into the project.
 - The reference report: every name geomap resolves in it, with the role today's pipeline gives and the
   role the model gives, and whether the model's agrees with EXPECTED.md.
 - Cost: the sentences of GeoWebNews-dev that hold a name in doubt, parsed with :func:`load_parser`,
@@ -285,7 +287,7 @@ def report(
         "# Roles from the sentence (issue 9, item 4)",
         "",
         f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC with `python benchmarks/fit_roles.py` then "
-        "`python benchmarks/bench_roles.py --relocar ReLocaR_Test.xml`",
+        "`python benchmarks/bench_roles.py --relocar ReLocaR_Test.xml --relocar-train ReLocaR_Train.xml`",
         "",
         f"- machine: {platform.platform()}; CPython {platform.python_version()}; "
         f"load average {' '.join(load)}",
