@@ -4,12 +4,19 @@ Run from the project root::
 
     python benchmarks/bench_eval.py [--corpus PATH ...] [--limit N] [--out benchmarks/RESULTS.md]
                                     [--gazetteer PATH]
+    python benchmarks/bench_eval.py --events ../shared/eval/ucdp-dev.jsonl [--out benchmarks/RESULTS.md]
 
 For each corpus, in one run: geomap (with spaCy's small NER), geomap without the model, the three
 baselines of ``benchmarks/baselines.py`` and spaCy's small pipeline alone (speed only).  Each system
 runs in a fresh subprocess pinned to one core; it reports its predictions, its timings and its peak
 resident memory (``ru_maxrss``), and this process scores them with ``geo.evaluation.score``.  The
 results, the goals of issue 5 and an error analysis of geomap on GeoWebNews-dev go to ``--out``.
+
+With ``--events``, a file of conflict events (``{id, text, where, prec, lat, lon, country}`` a line, as
+``../shared/eval/ucdp-dev.jsonl``), it runs geomap and the three baselines on the events' texts instead and
+replaces only the "Events" section of ``--out``: the share of events whose own place is mapped within 25 km
+(50 km when the event's own precision is "within 25 km"), overall and per country, and the failure classes
+of geomap's misses.
 
 A benchmark, not a test: nothing here fails on a figure.
 """
@@ -52,6 +59,14 @@ _GOAL_F1 = 0.85
 _GOAL_ACC = 0.85
 _GOAL_SPEEDUP = 4.0
 _GOAL_FIRST_DOC_S = 3.0
+
+#: The systems of the events mode (``longest-match`` is the gazetteer alone), and the goals of issue 10.
+EVENT_SYSTEMS = ("geomap", "geotext", "spacy+population", "longest-match")
+_EVENT_LABELS = {"longest-match": "gazetteer-only (longest match)"}
+_GOAL_EVENTS = 0.85
+_GOAL_EVENTS_COUNTRY = 0.60
+#: A country's share is a goal's figure from this many events on (as ``score_events.py`` reads it).
+_MIN_COUNTRY_EVENTS = 40
 
 
 # --- machine ------------------------------------------------------------------------------------
@@ -146,6 +161,7 @@ def _geomap_records(result: Any) -> list[list[Any]]:
                     "form": r.mention.form,
                     "source": r.mention.source,
                     "role": r.role,
+                    "precision": None if place is None else place.precision,
                 },
             ]
         )
@@ -160,7 +176,11 @@ def _worker(args: argparse.Namespace) -> int:
     """Run one system; print one JSON object (predictions, timings, memory) on stdout."""
     pinned = _pin_one_core()
     t_read = time.perf_counter()
-    corpus = read_corpus(Path(args.corpus), args.limit)
+    corpus: list[tuple[str, str, list[Any], str | None]]
+    if args.events:
+        corpus = [(str(e["id"]), e["text"], [], None) for e in read_events(Path(args.corpus), args.limit)]
+    else:
+        corpus = read_corpus(Path(args.corpus), args.limit)
     texts = [text for _, text, _, _ in corpus]
     read_s = time.perf_counter() - t_read
     rss_before = _maxrss_mb()
@@ -263,9 +283,13 @@ class Run:
         return self.bytes / 1e6 / self.seconds if self.seconds else float("inf")
 
 
-def run_system(system: str, corpus: Path, limit: int | None, gazetteer_path: str | None) -> Run:
-    """Run one system over one corpus in a fresh subprocess and collect what it reports."""
+def run_system(
+    system: str, corpus: Path, limit: int | None, gazetteer_path: str | None, *, events: bool = False
+) -> Run:
+    """Run one system over one corpus (or events file) in a fresh subprocess and collect what it reports."""
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", system, "--corpus", str(corpus)]
+    if events:
+        cmd.append("--events")
     if limit:
         cmd += ["--limit", str(limit)]
     if gazetteer_path:
@@ -603,6 +627,211 @@ def error_analysis(
     return lines
 
 
+# --- events (issue 10) -------------------------------------------------------------------------
+
+
+def read_events(path: Path, limit: int | None) -> list[dict[str, Any]]:
+    """The events of an events file, at most ``limit``."""
+    rows = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+    return rows[:limit] if limit else rows
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    from geopy.distance import geodesic
+
+    return float(geodesic((lat1, lon1), (lat2, lon2)).km)
+
+
+def _event_tolerance(event: dict[str, Any]) -> float:
+    return 25.0 if int(event["prec"]) == 1 else 50.0
+
+
+def _counts_for_event(rec: list[Any]) -> bool:
+    """A prediction that can be an event's place: resolved, and for geomap drawn as a location at town
+    precision (1 or 2), as ``score_events.py`` counts it; the baselines give points only."""
+    _, _, lat, lon, info = rec
+    if lat is None or lon is None:
+        return False
+    if info and "role" in info:
+        return info["role"] in ("location", "dateline") and int(info.get("precision") or 1) <= 2
+    return True
+
+
+def event_hits(run: Run, events: Sequence[dict[str, Any]]) -> list[bool]:
+    """For each event, whether the system mapped its place within its tolerance."""
+    return [
+        any(
+            _counts_for_event(rec) and _km(e["lat"], e["lon"], rec[2], rec[3]) <= _event_tolerance(e)
+            for rec in recs
+        )
+        for e, recs in zip(events, run.records, strict=True)
+    ]
+
+
+_WHERE_SUFFIX = re.compile(
+    r"\s+(?:town|city|village|district|area|province|governorate|region|municipality|county|state|"
+    r"department|camp|neighbourhood|neighborhood|suburb|hill|mountains?|valley|river|road)\b.*$",
+    re.IGNORECASE,
+)
+
+
+def _where_name(event: dict[str, Any]) -> str:
+    """The event's own place name, as UCDP writes it ("Ghazni town" -> "Ghazni")."""
+    return _WHERE_SUFFIX.sub("", str(event.get("where") or "")).split(",")[0].strip()
+
+
+def event_failure(event: dict[str, Any], recs: Sequence[list[Any]], gaz: Any) -> str:
+    """The failure class of an event geomap missed, from its mentions and the gazetteer."""
+    text, name = event["text"], _where_name(event)
+    tol = _event_tolerance(event)
+    at = text.casefold().find(name.casefold()) if name else -1
+    known = name and any(
+        c.kind in ("city", "admin2") and _km(event["lat"], event["lon"], c.lat, c.lon) <= tol
+        for c in gaz.lookup(name, limit=30)
+    )
+    if at < 0:
+        return "place not named in the text as UCDP names it (another spelling, or only a region or country)"
+    here = [r for r in recs if r[0] < at + len(name) and at < r[1]]
+    if not here:
+        if not known:
+            return "named, not recognised, and no town of that name nearby in the gazetteer (coverage)"
+        return "named and in the gazetteer, but not recognised (recognition, datelines)"
+    lat, info = here[0][2], here[0][4] or {}
+    if lat is None:
+        return "recognised, left unresolved (no candidate or no good one)"
+    if info.get("role") not in ("location", "dateline"):
+        return "recognised and resolved, but given the role actor"
+    if int(info.get("precision") or 1) > 2:
+        return "resolved to a province, country or region drawn as an area (its town meant)"
+    if info.get("cc") and info.get("cc") != _country_code(event, gaz):
+        return "resolved to a namesake abroad (homonym)"
+    if known:
+        return "resolved to another place of the country, while the right town is a candidate (homonym)"
+    return "resolved in the country but beyond the tolerance, and no town of that name nearby (coverage)"
+
+
+def _country_code(event: dict[str, Any], gaz: Any) -> str | None:
+    name = re.sub(r"\s*\(.*\)$", "", str(event.get("country") or ""))
+    for cand in gaz.lookup(name, kinds=["country"], limit=1):
+        return str(cand.country_code)
+    return None
+
+
+def events_section(
+    runs: Sequence[Run], events: Sequence[dict[str, Any]], gaz: Any, path: Path, note: Sequence[str]
+) -> list[str]:
+    """The "Events" section: the systems side by side, per country, and geomap's misses by class."""
+    hits = {run.system: event_hits(run, events) for run in runs}
+    countries = sorted({str(e["country"]) for e in events})
+
+    def label(system: str) -> str:
+        return _EVENT_LABELS.get(system, system)
+
+    lines = [
+        "## Events",
+        "",
+        f"{len(events):,} conflict events of `{path.name}` (UCDP GED, CC BY 4.0): an event counts when the "
+        "system maps its own place within 25 km (50 km when UCDP places the event only within 25 km of it). "
+        "geomap's mentions count when drawn as a location or dateline at town precision (1 or 2), as "
+        "`../shared/eval/score_events.py` scores them; the baselines give points only, all counted. "
+        "Measured with",
+        "",
+        f"    python benchmarks/bench_eval.py --events {path}",
+        "",
+        *note,
+        "",
+        "| country | events | " + " | ".join(label(r.system) for r in runs) + " |",
+        "|---|---" + "|---" * len(runs) + "|",
+    ]
+
+    def share(system: str, keep: Sequence[bool]) -> str:
+        picked = [h for h, k in zip(hits[system], keep, strict=True) if k]
+        return f"{sum(picked) / len(picked):.3f}" if picked else "–"
+
+    everything = [True] * len(events)
+    lines.append(
+        f"| **all** | {len(events):,} | "
+        + " | ".join(f"**{share(r.system, everything)}**" for r in runs)
+        + " |"
+    )
+    for country in countries:
+        keep = [str(e["country"]) == country for e in events]
+        lines.append(f"| {country} | {sum(keep)} | " + " | ".join(share(r.system, keep) for r in runs) + " |")
+    geomap_run = next((r for r in runs if r.system == "geomap"), None)
+    if geomap_run is None:
+        return lines
+    overall = sum(hits["geomap"]) / max(len(events), 1)
+    per_country = {
+        c: [h for h, e in zip(hits["geomap"], events, strict=True) if e["country"] == c] for c in countries
+    }
+    worst = min(
+        ((sum(h) / len(h), c) for c, h in per_country.items() if len(h) >= _MIN_COUNTRY_EVENTS),
+        default=(float("nan"), f"none with {_MIN_COUNTRY_EVENTS} events"),
+    )
+    lines += [
+        "",
+        "Goals of issue 10 (on the held-out events; these are the development events):",
+        "",
+        f"- ≥ {_GOAL_EVENTS:.2f} of events' places mapped: {overall:.3f}, "
+        + ("met" if overall >= _GOAL_EVENTS else "**not met**"),
+        f"- no country (of {_MIN_COUNTRY_EVENTS} events or more) below {_GOAL_EVENTS_COUNTRY:.2f}: "
+        f"weakest {worst[1]} {worst[0]:.3f}, "
+        + ("met" if worst[0] >= _GOAL_EVENTS_COUNTRY else "**not met**"),
+        "",
+        "### What remains: geomap's missed events by failure class",
+        "",
+        "Each missed event is put in the first class that fits, from UCDP's own place name (its `where`, "
+        'less "town", "village" ...), geomap\'s mention over that name and the gazetteer\'s towns of that '
+        "name within the tolerance.",
+        "",
+        "| failure class | events | share of misses |",
+        "|---|---|---|",
+    ]
+    classes: Counter[str] = Counter()
+    for e, recs, hit in zip(events, geomap_run.records, hits["geomap"], strict=True):
+        if not hit:
+            classes[event_failure(e, recs, gaz)] += 1
+    missed = sum(classes.values())
+    for cls, n in classes.most_common():
+        lines.append(f"| {cls} | {n} | {n / max(missed, 1):.2f} |")
+    return lines
+
+
+def replace_section(text: str, title: str, section: Sequence[str]) -> str:
+    """``text`` with its section ``title`` (up to the next "## " heading) replaced, or appended."""
+    lines = text.rstrip("\n").split("\n")
+    start = next((i for i, line in enumerate(lines) if line == title), None)
+    if start is None:
+        return "\n".join([*lines, "", *section]) + "\n"
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    tail = lines[end:]
+    return "\n".join([*lines[:start], *section, *(["", *tail] if tail else [])]) + "\n"
+
+
+def events_main(args: argparse.Namespace) -> int:
+    """The events mode: geomap and the baselines on an events file; the Events section of ``--out``."""
+    import gazetteer
+
+    path = Path(args.events)
+    events = read_events(path, args.limit)
+    with gazetteer.open_gazetteer(args.gazetteer) as gaz:
+        gaz_path = str(gaz.path)
+        load = " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "unknown"
+        runs = []
+        for system in EVENT_SYSTEMS:
+            print(f"{path.name}: {system} ...", file=sys.stderr, flush=True)
+            runs.append(run_system(system, path, args.limit, gaz_path, events=True))
+        when = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+        note = [f"- measured {when}; load average when starting {load}; gazetteer {gaz_path}"]
+        section = events_section(runs, events, gaz, path, note)
+    print("\n".join(section))
+    out = Path(args.out)
+    old = out.read_text(encoding="utf-8") if out.exists() else ""
+    out.write_text(replace_section(old, "## Events", section), encoding="utf-8")
+    print(f"wrote the Events section of {out}", file=sys.stderr)
+    return 0
+
+
 # --- main ---------------------------------------------------------------------------------------
 
 
@@ -616,6 +845,14 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--gazetteer", default=None, metavar="PATH", help="a gazetteer file (default: the embedded one)"
     )
+    p.add_argument(
+        "--events",
+        nargs="?",
+        const=True,
+        default=None,
+        metavar="PATH",
+        help="an events file (ucdp-dev.jsonl): score the events' places and replace the Events section",
+    )
     p.add_argument("--worker", choices=SYSTEMS, help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
@@ -625,6 +862,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.worker:
         args.corpus = args.corpus[0]
         return _worker(args)
+    if args.events:
+        return events_main(args)
     corpora = [Path(c) for c in args.corpus] if args.corpus else list(DEFAULT_CORPORA)
     missing = [c for c in corpora if not c.is_file()]
     if missing:

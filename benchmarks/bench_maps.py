@@ -1,10 +1,14 @@
-"""Benchmark the map: HTML size, build time and time to a ready page in headless Chromium.
+"""Benchmark the map: HTML size, build time and time until usable in headless Chromium.
 
-For 10, 100, 1,000 and 10,000 synthetic places it builds the geomap page (offline, everything
-inlined) and, side by side in the same run, a naive folium page with one ``Marker`` + ``Popup`` per
-mention (the usual way), inlined the same way so both load with the network cut off.
+For 100, 1,000 and 10,000 synthetic reports (five statements each, naming one or two places drawn
+from a shared pool, as local news keeps naming the same towns) it builds the geomap page and, side by
+side in the same run, folium's own MarkerCluster page on the same places (one Marker + Popup per
+place, clustered), inlined the same way so both load with the network cut off.  The geomap page is
+measured twice: as the command line makes it by default (online tiles asked for, which fail here and
+leave the Natural Earth basemap) and with ``tiles="none"``.  ``--places`` runs the older per-place
+table (10 to 10,000 places against a naive Marker-per-mention page).
 
-Run: ``PYTHONPATH=. python benchmarks/bench_maps.py [--sizes 10 100 1000 10000] [--naive-max 1000]``
+Run: ``PYTHONPATH=. python benchmarks/bench_maps.py [--reports 100 1000 10000]``
 """
 
 from __future__ import annotations
@@ -139,6 +143,126 @@ def synthetic(n_places: int, seed: int = 7) -> list[ParseResult]:
     return results
 
 
+def synthetic_reports(n_reports: int, seed: int = 11) -> list[ParseResult]:
+    """``n_reports`` reports of five statements; a pool of places reused with a long tail."""
+    rng = random.Random(seed)
+    n_pool = min(20000, 40 + 2 * n_reports)
+    pool = []
+    for i in range(n_pool):
+        lat, lon = rng.gauss(34, 3), rng.gauss(38, 4)
+        if i % 25 == 24:
+            ring = [
+                (lon + 0.6 * math.cos(a / 48 * 2 * math.pi), lat + 0.5 * math.sin(a / 48 * 2 * math.pi))
+                for a in range(48)
+            ]
+            pool.append(
+                Place(
+                    f"a:{i:06d}",
+                    f"District {i}",
+                    "admin2",
+                    "SY",
+                    Coordinate(lat, lon),
+                    3,
+                    i,
+                    geometry=Polygon(ring),
+                )
+            )
+        else:
+            pool.append(Place(f"p:{i:06d}", f"Town {i}", "city", "SY", Coordinate(lat, lon), 1, i))
+    weights = [1 / (k + 1) ** 0.8 for k in range(n_pool)]
+    results = []
+    for d in range(n_reports):
+        doc_id = f"doc-{d:05d}"
+        date = dt.date(2024, 1, 1) + dt.timedelta(days=d % 365)
+        text, statements, resolutions = "", [], []
+        for idx in range(5):
+            pair = list(dict.fromkeys(rng.choices(pool, weights, k=rng.choice((1, 2)))))
+            names = [p.name for p in pair]
+            sentence = (
+                f"Residents said there was {CATEGORIES[idx % len(CATEGORIES)]} near {' and '.join(names)}."
+            )
+            start = len(text) + (1 if text else 0)
+            text = (text + " " if text else "") + sentence
+            statements.append(
+                Statement(
+                    doc_id,
+                    idx,
+                    start,
+                    start + len(sentence),
+                    sentence,
+                    None,
+                    date,
+                    (CATEGORIES[(idx + d) % len(CATEGORIES)],),
+                )
+            )
+            cursor = 0
+            for place in pair:
+                at = sentence.index(place.name, cursor)
+                cursor = at + len(place.name)
+                m = Mention(doc_id, start + at, start + at + len(place.name), place.name, idx, place.name)
+                resolutions.append(Resolution(m, place, "location", 0.9))
+        doc = Document(doc_id, text, date, "Synthetic Local", f"https://example.org/{doc_id}", f"Report {d}")
+        results.append(ParseResult(doc, tuple(statements), tuple(resolutions)))
+    return results
+
+
+def cluster_page(fs: maps.FeatureSet) -> str:
+    """folium's own MarkerCluster on the same places: one Marker + Popup (its statements) each."""
+    import folium
+    from folium.plugins import MarkerCluster
+
+    fmap = folium.Map(location=[34, 38], zoom_start=5)  # folium's default OSM tiles: they fail offline
+    cluster = MarkerCluster().add_to(fmap)
+    for f in fs.features:
+        pt = f.geometry.representative_point()  # (lon, lat); folium wants [lat, lon]
+        text = "<br>".join(html.escape(s.text) for s in f.statements[:25])
+        folium.Marker(
+            [pt.y, pt.x], popup=folium.Popup(text, max_width=300), tooltip=html.escape(f.name)
+        ).add_to(cluster)
+    return _inline_assets(fmap.get_root().render())
+
+
+def reports_table(driver, sizes: list[int], workdir: Path) -> None:  # type: ignore[no-untyped-def]
+    """The issue-11 table: per number of reports, geomap (default and no tiles) vs folium MarkerCluster."""
+    ready_js = "return document.documentElement.getAttribute('data-geomap-ready') === '1'"
+    print(
+        "| reports | statements | places | geomap HTML | build | usable, default tiles (no network) "
+        "| usable, tiles none | MarkerCluster HTML | build | usable |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for n in sizes:
+        results = synthetic_reports(n)
+        t0 = time.perf_counter()
+        fs = maps.build_features(results)
+        page = maps.render_map(fs)
+        build = time.perf_counter() - t0
+        ours = workdir / f"geomap-r{n}.html"
+        ours.write_text(page, encoding="utf-8")
+        bare = workdir / f"geomap-r{n}-none.html"
+        bare.write_text(maps.render_map(fs, tiles="none"), encoding="utf-8")
+        t0 = time.perf_counter()
+        cpage = cluster_page(fs)
+        cbuild = time.perf_counter() - t0
+        clustered = workdir / f"cluster-r{n}.html"
+        clustered.write_text(cpage, encoding="utf-8")
+        usable = usable_none = cusable = None
+        if driver:
+            usable = page_ready_seconds(driver, ours, ready_js)
+            usable_none = page_ready_seconds(driver, bare, ready_js)
+            cusable = page_ready_seconds(
+                driver,
+                clustered,
+                "return document.readyState === 'complete' && !!document.querySelector"
+                "('.marker-cluster, .leaflet-marker-icon')",
+            )
+        print(
+            f"| {n:,} | {len(fs.statements):,} | {len(fs.features):,} | {_fmt(len(page.encode()), 'MB')} | "
+            f"{_fmt(build, 's')} | {_fmt(usable, 's')} | {_fmt(usable_none, 's')} | "
+            f"{_fmt(len(cpage.encode()), 'MB')} | {_fmt(cbuild, 's')} | {_fmt(cusable, 's')} |",
+            flush=True,
+        )
+
+
 def naive_page(results: list[ParseResult]) -> str:
     """One folium Marker + Popup per mention, the way most scripts do it."""
     import folium
@@ -202,6 +326,8 @@ def make_driver(profile: str):  # type: ignore[no-untyped-def]
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument("--places", action="store_true", help="also the older table by number of places")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000, 10000])
     parser.add_argument(
         "--naive-max", type=int, default=10000, help="largest size to build the naive map for"
@@ -215,7 +341,8 @@ def main(argv: list[str] | None = None) -> int:
     driver = None if args.no_browser else make_driver(profile)
     rows = []
     try:
-        for n in args.sizes:
+        reports_table(driver, args.reports, workdir)
+        for n in args.sizes if args.places else []:
             results = synthetic(n)
             n_mentions = sum(len(r.resolutions) for r in results)
             t0 = time.perf_counter()

@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no reference report at {args.seed}", file=sys.stderr)
         return 2
     text = args.seed.read_text(encoding="utf-8")
-    gp = geo.Geoparser(gazetteer.open_gazetteer(), nlp=geo.load_model())
+    gp = geo.Geoparser(gazetteer.open_gazetteer(), nlp=geo.load_model(), roles=geo.load_roles())
     result = gp.parse(text, doc_id=args.seed.stem, year=2016)
     failures = 0
 

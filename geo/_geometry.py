@@ -1,13 +1,19 @@
 """Geometry of what is mapped: parts of regions, rings around cities, offsets from a place.
 
-All shapes are shapely geometries in (lon, lat).  Distances are geodesic (geopy), so a ring around a
-city in Finland is as wide on the ground as one in Syria.
+All shapes are shapely geometries in (lon, lat).  Distances are geodesic (on the WGS84 ellipsoid, through
+pyproj's vectorised ``Geod``), so a ring around a city in Finland is as wide on the ground as one in Syria.
+Shapes are cached per (centre, form, parameters): a report that names "the suburbs of Damascus" fifty
+times builds the ring once.  Shapely geometries are immutable, so a cached one is shared, not copied.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+from typing import Any
+
+import numpy as np
 import shapely
-from geopy.distance import geodesic
 from shapely.geometry import Polygon, box
 from shapely.geometry.base import BaseGeometry
 
@@ -27,9 +33,35 @@ _BEARINGS = {
 }
 
 
+#: How many shapes of each kind are kept (a ring is about 2 KB).
+_CACHE_SIZE = 4096
+
+
 def directional_part(geom: BaseGeometry, direction: str) -> BaseGeometry:
     """The part of a region on one side: "north" is the half north of the middle of its bounding box,
-    "northeast" the quadrant, "central" the middle half in both directions."""
+    "northeast" the quadrant, "central" the middle half in both directions.
+
+    Cached per (geometry, direction) by the geometry's identity: the gazetteer hands out the same
+    object for every mention of a province, so "northern Latakia" is cut once per report."""
+    key = (id(geom), direction)
+    hit = _PARTS.get(key)
+    if hit is not None and hit[0] is geom:
+        return hit[1]
+    part = _directional_part(geom, direction)
+    if len(_PARTS) >= _PARTS_SIZE:
+        # another thread may change it meanwhile: then nothing is forgotten this time
+        with contextlib.suppress(RuntimeError, StopIteration, KeyError):
+            del _PARTS[next(iter(_PARTS))]
+    _PARTS[key] = (geom, part)  # the geometry is kept, so its id stays its own
+    return part
+
+
+_PARTS: dict[tuple[int, str], tuple[BaseGeometry, BaseGeometry]] = {}
+#: Parts kept (each keeps its province's polygon alive too: fewer than shapes).
+_PARTS_SIZE = 512
+
+
+def _directional_part(geom: BaseGeometry, direction: str) -> BaseGeometry:
     minx, miny, maxx, maxy = geom.bounds
     midx, midy = (minx + maxx) / 2, (miny + maxy) / 2
     w, h = maxx - minx, maxy - miny
@@ -49,14 +81,28 @@ def directional_part(geom: BaseGeometry, direction: str) -> BaseGeometry:
     return shapely.union_all(polys) if polys else geom
 
 
-def _destination(center: Coordinate, km: float, bearing: float) -> tuple[float, float]:
-    p = geodesic(kilometers=km).destination((center.lat, center.lon), bearing)
-    return Coordinate(p.latitude, p.longitude).lonlat()
+@functools.cache
+def _geod() -> Any:
+    """The WGS84 ellipsoid's geodesic solver (imported on first use: pyproj is not needed to start)."""
+    from pyproj import Geod
+
+    return Geod(ellps="WGS84")
 
 
+def _destinations(center: Coordinate, km: Any, bearings: Any) -> np.ndarray:
+    """The (lon, lat) points ``km`` away from ``center`` at each of ``bearings`` (degrees), in one call."""
+    bearings = np.asarray(bearings, dtype=float)
+    dist = np.broadcast_to(np.asarray(km, dtype=float) * 1000.0, bearings.shape)
+    lons, lats, _ = _geod().fwd(
+        np.full(bearings.shape, center.lon), np.full(bearings.shape, center.lat), bearings, dist
+    )
+    return np.column_stack((lons, lats))
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
 def circle(center: Coordinate, km: float, *, n: int = 64) -> Polygon:
-    """A geodesic circle of radius ``km`` around ``center``."""
-    return Polygon([_destination(center, km, 360.0 * i / n) for i in range(n)])
+    """A geodesic circle of radius ``km`` around ``center`` (cached: the same polygon for the same call)."""
+    return Polygon(_destinations(center, km, 360.0 * np.arange(n) / n))
 
 
 def ring_radii(population: int | None) -> tuple[float, float]:
@@ -71,12 +117,14 @@ def ring_radii(population: int | None) -> tuple[float, float]:
     return (0.35 * outer, outer)
 
 
+@functools.lru_cache(maxsize=_CACHE_SIZE)
 def suburbs_ring(center: Coordinate, population: int | None) -> Polygon:
     """A ring around the city: its suburbs, not its centre."""
     inner, outer = ring_radii(population)
     return Polygon(circle(center, outer).exterior.coords, [circle(center, inner).exterior.coords[::-1]])
 
 
+@functools.lru_cache(maxsize=_CACHE_SIZE)
 def offset_area(
     center: Coordinate, direction: str, population: int | None, *, km: float | None = None
 ) -> Polygon:
@@ -90,10 +138,10 @@ def offset_area(
     bearing = _BEARINGS[direction]
     _, edge = ring_radii(population)
     near, far = (max(km * 0.6, 0.5), km * 1.4) if km else (edge, 3 * edge + 10)
-    steps = 12
-    arc_far = [_destination(center, far, bearing - 30 + 60 * i / steps) for i in range(steps + 1)]
-    arc_near = [_destination(center, near, bearing + 30 - 60 * i / steps) for i in range(steps + 1)]
-    return Polygon(arc_far + arc_near)
+    i = np.arange(13)
+    # the far arc one way, the near arc back, in one call
+    bearings = np.concatenate((bearing - 30 + 60 * i / 12, bearing + 30 - 60 * i / 12))
+    return Polygon(_destinations(center, np.repeat((far, near), 13), bearings))
 
 
 def representative(geom: BaseGeometry) -> Coordinate:

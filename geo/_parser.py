@@ -11,8 +11,17 @@ from typing import Any, Generic, TypeVar
 
 from ._borders import Border, read_border
 from ._gazetteer import PlaceSource
-from ._recognize import Entity, gazetteer_spans, recognize
+from ._recognize import (
+    _LOCATIVE,
+    MIN_POPULATION_UNCONFIRMED,
+    Entity,
+    caseless_at,
+    common_word,
+    gazetteer_spans,
+    recognize,
+)
 from ._resolve import resolve_mentions
+from ._roles import RoleReader, load_roles
 from ._shapes import OnlineAnswer
 from ._statements import Dateline, Vocabulary, read_statements
 from ._types import Document, Mention, ParseResult, Resolution, Statement
@@ -29,6 +38,10 @@ _SURE_KINDS = frozenset({"country", "admin1", "admin2", "demonym", "continent", 
 _CAPITAL_BEFORE = re.compile(r"\b[A-Z][a-z]+ $")
 #: Characters of context either side of a doubtful name that the model reads.
 _WINDOW = 30
+#: Feature codes of a capital or an administrative seat: a place a reader knows without a cue.
+_SEAT_CODES = frozenset({"PPLC", "PPLA", "PPLA2"})
+#: The population that makes a town of the report's own country prominent (see :meth:`Geoparser.prominent`).
+_FOCUS_TOWN_POPULATION = 5_000
 
 
 def load_model(name: str = DEFAULT_MODEL) -> Any:
@@ -64,6 +77,9 @@ class Geoparser(Generic[G]):
         name that is not surely a place (a town's name may be a person's, a word's or a firm's); a
         statement naming only countries, provinces and demonyms is read by rules alone, which is several
         times faster.  ``"all"``: the model reads every statement.
+    roles
+        Reads the role of each name in doubt (a country, a capital, a demonym...) from its sentence's
+        dependency parse (:func:`geo.load_roles`); ``None``: such names take the role model's prior.
     """
 
     def __init__(
@@ -74,6 +90,7 @@ class Geoparser(Generic[G]):
         vocabulary: Vocabulary | None = None,
         online: Callable[[str], OnlineAnswer | None] | None = None,
         model_scope: str = "uncertain",
+        roles: RoleReader | None = None,
     ) -> None:
         if model_scope not in ("uncertain", "all"):
             raise ValueError(f"model_scope must be 'uncertain' or 'all', not {model_scope!r}")
@@ -81,7 +98,10 @@ class Geoparser(Generic[G]):
         self.nlp = nlp
         self.vocabulary = vocabulary
         self.online = online
+        self.roles = roles
         self.model_scope = model_scope
+        self._town_cache: dict[str, tuple[tuple[str | None, str | None, int], ...]] = {}
+        self._country_cache: dict[str, frozenset[str]] = {}
 
     def parse(
         self,
@@ -121,7 +141,7 @@ class Geoparser(Generic[G]):
             return [(0, len(text))]
         windows: list[tuple[int, int]] = []
         for a, b, kinds, run in spans:
-            if len(run) < 2:
+            if len(run) < 2 and not self._doubtful_alone(text, a, b, kinds):
                 continue
             if kinds & _SURE_KINDS and not _CAPITAL_BEFORE.search(text, 0, a):
                 continue
@@ -133,6 +153,64 @@ class Geoparser(Generic[G]):
             else:
                 windows.append((lo, hi))
         return windows
+
+    def _towns(self, name: str) -> tuple[tuple[str | None, str | None, int], ...]:
+        """The towns of a name: (country, feature code, population) of each, most likely first."""
+        if name not in self._town_cache:
+            if len(self._town_cache) > 100_000:
+                self._town_cache.clear()
+            found = self.gazetteer.lookup(name, kinds=["city"], limit=25)
+            self._town_cache[name] = tuple((c.country_code, c.feature_code, c.population) for c in found)
+        return self._town_cache[name]
+
+    def prominent(self, name: str, focus: frozenset[str] = frozenset(), *, doubted: bool = False) -> bool:
+        """True if a reader knows ``name`` as a place without a cue: a capital, a provincial or district
+        seat, a city of 100,000, or a town of 5,000 in one of the ``focus`` countries (those the report
+        names, and its dateline's).  When the model ``doubted`` it (calls it a person or a firm), only
+        a city of 100,000 or a seat or town of a ``focus`` country counts."""
+        return any(
+            pop >= MIN_POPULATION_UNCONFIRMED
+            or (code in _SEAT_CODES and (not doubted or cc in focus))
+            or (cc in focus and (pop >= _FOCUS_TOWN_POPULATION or (code or "").startswith("PPLA")))
+            for cc, code, pop in self._towns(name)
+        )
+
+    def _focus(self, stmts: tuple[Statement, ...], spans: dict[int, list[Any]]) -> frozenset[str]:
+        """The countries a report names (countries, their demonyms, provinces of one country)."""
+        out: set[str] = set()
+        for st in stmts:
+            for a, b, kinds, _ in spans[st.index]:
+                if not kinds & {"country", "demonym", "admin1"}:
+                    continue
+                out |= self._country_of(st.text[a:b])
+        return frozenset(out)
+
+    def _country_of(self, name: str) -> frozenset[str]:
+        """The one country that the countries and provinces of this name lie in (empty if several)."""
+        if name not in self._country_cache:
+            if len(self._country_cache) > 100_000:
+                self._country_cache.clear()
+            found = self.gazetteer.lookup(name, kinds=["country", "admin1"], limit=5)
+            codes = frozenset(c.country_code for c in found if c.country_code)
+            self._country_cache[name] = codes if len(codes) == 1 else frozenset()
+        return self._country_cache[name]
+
+    def _doubtful_alone(self, text: str, a: int, b: int, kinds: frozenset[str]) -> bool:
+        """A name standing alone that recognition may take for a prominent place (a district seat, a
+        town of the report's country) with no cue before it: the model reads it, lest it be a person's
+        ("said Monahan") or a firm's."""
+        name = text[a:b]
+        return (
+            not kinds & _SURE_KINDS
+            and not name.isupper()
+            and not common_word(name)
+            and self.gazetteer.max_population(name) < MIN_POPULATION_UNCONFIRMED
+            and not _LOCATIVE.search(text, max(0, a - 30), a)
+            and any(
+                code in _SEAT_CODES or (code or "").startswith("PPLA") or pop >= _FOCUS_TOWN_POPULATION
+                for _, code, pop in self._towns(name)
+            )
+        )
 
     def _parse_batch(self, docs: list[Document], year: int | None) -> Iterator[ParseResult]:
         read = [read_statements(doc, year=year, vocabulary=self.vocabulary) for doc in docs]
@@ -172,14 +250,26 @@ class Geoparser(Generic[G]):
                 borders[phrase] = read_border(phrase, self.gazetteer)
             return borders[phrase]
 
+        # the other words of people's names; not of a "person" that starts with a common word on a line
+        # in capitals or title case, which is the line's capitals read as a name ("Bomber Hits Maiduguri")
         people = frozenset(
             word
             for st in stmts
             for e in entities.get(st.index, ())
             if e.label == "PERSON"
-            for word in st.text[e.start : e.end].split()[1:]
+            and not (
+                common_word(st.text[e.start : e.end].split()[0]) and caseless_at(st.text, e.start, e.end)
+            )
+            for word in (w.strip(",.;:") for w in st.text[e.start : e.end].split()[1:])
             if word[:1].isupper()
         )
+        focus = self._focus(stmts, spans)
+        if head is not None:
+            focus |= {cc for cc, code, _ in self._towns(head.place)[:1] if cc}
+
+        def prominent(name: str, doubted: bool) -> bool:
+            return self.prominent(name, focus, doubted=doubted)
+
         mentions: list[Mention] = []
         for st in stmts:
             mentions.extend(
@@ -191,10 +281,17 @@ class Geoparser(Generic[G]):
                     dateline=dateline_span,
                     people=people,
                     spans=spans[st.index],
+                    prominent=prominent,
                 )
             )
         resolutions = resolve_mentions(
-            mentions, stmts, self.gazetteer, dateline=dateline_span, borders=borders, online=self.online
+            mentions,
+            stmts,
+            self.gazetteer,
+            dateline=dateline_span,
+            borders=borders,
+            online=self.online,
+            roles=self.roles,
         )
         return ParseResult(document=doc, statements=stmts, resolutions=tuple(_in_order(resolutions)))
 
@@ -207,7 +304,7 @@ def _in_order(resolutions: list[Resolution]) -> list[Resolution]:
 def _default_parser() -> Geoparser[Any]:
     import gazetteer
 
-    return Geoparser(gazetteer.open_gazetteer(), nlp=load_model())
+    return Geoparser(gazetteer.open_gazetteer(), nlp=load_model(), roles=load_roles())
 
 
 def parse(

@@ -10,6 +10,7 @@ Baghdad", "the Syrian-Turkish border", "the border between Syria and Turkey".
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -19,7 +20,16 @@ from ._errors import LanguageDataError
 from ._gazetteer import NameIndex
 from ._types import FORMS, Direction, Form, Mention, Statement
 
-__all__ = ["Entity", "NameIndex", "RawMention", "gazetteer_spans", "recognize"]
+__all__ = [
+    "Entity",
+    "NameIndex",
+    "RawMention",
+    "caseless",
+    "caseless_at",
+    "common_word",
+    "gazetteer_spans",
+    "recognize",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,9 +90,73 @@ _NOT_PLACE_LABELS = frozenset(
 # Calendar words are never taken as places ("from May 25", "on Friday"), whatever a village is called.
 _CALENDAR = lang.calendar_words()
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+#: The model's labels that rest on capitals, ignored on a line whose case says nothing (see :func:`caseless`).
+_CASE_LABELS = frozenset({"ORG", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW"})
 _LOCATIVE = re.compile(rf"\b{lang.pattern('place_context_before')}\s+(?:the\s+)?$", re.I)
 #: The smallest population of a town that is taken on its name alone, with no model or context to confirm it.
 MIN_POPULATION_UNCONFIRMED = 100_000
+#: How common a word must be in English text (wordfreq's Zipf scale: 3 is once per million words) to make
+#: a capitalised name doubtful: "Hope", "Reading", "Jackson" and "Hail" are, "Hawija" and "Reynosa" are not.
+COMMON_WORD_ZIPF = 3.8
+#: A word this common ("Border", "House", "Battle") is no place on a line whose case says nothing, even
+#: after "in" or "near"; a less common one ("MANILA", "HAIL") is one only after such a cue.
+EVERYDAY_WORD_ZIPF = 4.5
+# Clauses of a headline line: "Sloviansk ; Fighting in the east", "Tabane | LRA attack".
+_CLAUSE_BREAK = re.compile(r"\s[;|]\s|\s[-–—]\s|:\s|[.!?][\"”’']?\s")
+# Headlines run together on one line: "Two dead in blast ; Update - Damaturu Blast: Army Confirms 50 Dead".
+_HEADLINE_BREAK = re.compile(r"\s[;|]\s")
+# Words of a clause that say nothing of its case: short words, numbers.
+_CASE_WORD = re.compile(r"[^\W\d_][\w’'-]{3,}")
+# What may stand beside a name alone in a clause: numbers, dates and punctuation ("Wagou June 16 2014").
+_ALONE_REST = re.compile(
+    rf"^[\W\d_]*(?:(?:{'|'.join(sorted(_CALENDAR, key=len, reverse=True))})\b[\W\d_]*)*$", re.I
+)
+
+
+@functools.cache
+def _zipf(name: str) -> float:
+    """How common a one-word name is as an English word (wordfreq's Zipf scale); 0 for a longer name,
+    which is a name whatever its words ("New Jersey", "Tal Afar")."""
+    if " " in name.strip():
+        return 0.0
+    import wordfreq  # its lists load on first use (about a second), not when geo is imported
+
+    return float(wordfreq.zipf_frequency(name, lang.LANGUAGE))
+
+
+def common_word(name: str) -> bool:
+    """True if ``name`` is also a common English word or person's name (so a capital alone does not make
+    it a place): one word whose frequency in wordfreq's English lists is :data:`COMMON_WORD_ZIPF` or
+    more ("Hope", "Jackson"; not "Hawija", "Reynosa")."""
+    return _zipf(name) >= COMMON_WORD_ZIPF
+
+
+def _clause(text: str, a: int, b: int) -> tuple[int, int]:
+    """The clause of a headline line around ``text[a:b]``: between separators " ; ", " | ", " - ", ": "."""
+    lo = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, a)), default=0)
+    nxt = _CLAUSE_BREAK.search(text, b)
+    return lo, nxt.start() if nxt else len(text)
+
+
+def caseless(text: str) -> bool:
+    """True if case says nothing in ``text``: written in capitals ("TROOPS RETAKE TIKRIT") or in title
+    case ("Army Recaptures Town From Rebels"), so a capital does not mark a name."""
+    words = _CASE_WORD.findall(text)
+    if len(words) >= 2 and all(w.isupper() for w in words):
+        return True
+    lower = sum(not w[:1].isupper() for w in words)
+    return len(words) >= 3 and lower <= len(words) // 10
+
+
+def caseless_at(text: str, a: int, b: int) -> bool:
+    """:func:`caseless` for the clause around ``text[a:b]``, or for its whole headline when the clause is
+    too short to tell ("Acapulco Massacre: 25 People Killed, 15 Decapitated")."""
+    lo, hi = _clause(text, a, b)
+    if len(_CASE_WORD.findall(text, lo, hi)) >= 3:
+        return caseless(text[lo:hi])
+    lo = max((m.end() for m in _HEADLINE_BREAK.finditer(text, 0, a)), default=0)
+    nxt = _HEADLINE_BREAK.search(text, b)
+    return caseless(text[lo : nxt.start() if nxt else len(text)])
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +252,14 @@ def gazetteer_spans(text: str, index: NameIndex) -> list[tuple[int, int, frozens
                     kinds = index.name_kinds(first)
                     if kinds:
                         found.append((a, a + len(first), kinds, run))
+                    # "Russia-Turkey talks": the last part is a name too
+                    last = re.split(r"[-‐]", toks[sub[0]].text)[-1]
+                    last_kinds = (
+                        index.name_kinds(last) if last[:1].isupper() and len(last) > 2 else frozenset()
+                    )
+                    if last_kinds & {"country", "admin1", "demonym", "continent"}:
+                        found.append((b - len(last), b, last_kinds, run))
+                    if kinds or last_kinds:
                         i = j
                         matched = True
                         break
@@ -216,6 +298,7 @@ def recognize(
     dateline: tuple[int, int] | None = None,
     people: frozenset[str] = frozenset(),
     spans: Sequence[tuple[int, int, frozenset[str], list[int]]] | None = None,
+    prominent: Callable[[str, bool], bool] | None = None,
 ) -> list[Mention]:
     """Place mentions of one statement, with document offsets.
 
@@ -239,6 +322,14 @@ def recognize(
         says otherwise.
     spans
         :func:`gazetteer_spans` of the statement, when the caller has them already.
+    prominent
+        True for a name that a reader knows as a place without a cue: a provincial or district seat, a
+        city of :data:`MIN_POPULATION_UNCONFIRMED`, a town of the report's own country.  Such a name is
+        taken wherever it stands ("Reynosa bloodshed continues", "The army shelled Tal Afar") unless it
+        is also a common word or person's name (:func:`common_word`).  Its second argument is True
+        when the model calls the name a person or an organisation: then only a town of the report's
+        own country, or a city of :data:`MIN_POPULATION_UNCONFIRMED`, should count.  When ``None``,
+        such a population alone makes a name prominent.
     """
     text = statement.text
     raw: list[RawMention] = []
@@ -282,11 +373,24 @@ def recognize(
         if name.lower() in _CALENDAR or name.lower() in _DIRECTIONS or (len(name) < 3 and not short_ok):
             continue
         label = _ner_label(a, b, entities)
+        model_label = label
         if label in _NOT_PLACE_LABELS and _exactly_one_entity(a, b, entities):
             # The small model calls many one-word town names people or languages ("struck Douma",
             # "in Aleppo province"): a name it labels alone is judged on its context and size instead.
             # A name inside a longer person or organisation ("Jordan Henderson") stays vetoed.
             label = None
+        if (label in _CASE_LABELS or (label == "PERSON" and _rest_is_common(a, b, text, entities))) and (
+            caseless_at(text, a, b)
+        ):
+            # the model reads capitals as names: "Six Killed in Kano Market Blast" is no firm, and
+            # "Acapulco Massacre" no person
+            label = model_label = None
+        cue = _LOCATIVE.search(text, max(0, a - 30), a)
+        if label is not None and cue is not None and not common_word(name):
+            if _entity_starts_before(cue.start(), b, entities):
+                label = None  # the place in an event's name: "the Battle of Mosul", "Masacre de Unguía"
+            elif run_toks and run_toks[-1].end == b and _entity_from(a, b, entities):
+                label = None  # a name and the lower-case words after it: "à Bouar après des combats"
         if _inside_org(a, b, text, run_toks) or label in ("ORG", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW"):
             # "Russian Foreign Ministry", "Free Syrian Army", "University of California": the place
             # stands for who acts, not where; kept with form "organisation" (role actor, never drawn
@@ -305,7 +409,9 @@ def recognize(
             raw.append(RawMention(a, feature.end(), name, a, form="feature", kinds=kinds, ner=label))
             taken.append((a, feature.end()))
             continue
-        if not _accept(a, b, text, kinds, label, index):
+        if not _accept(
+            a, b, text, kinds, label, index, run_toks=run_toks, prominent=prominent, model_label=model_label
+        ):
             doubtful.append((a, b, kinds, label))
             continue
         if (
@@ -401,26 +507,95 @@ _LISTED = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)$")
 _DATELINE_AFTER = re.compile(r"\s*(?:,\s*[A-Z][\w.]*\.?\s*)?(?:\(|--|—|–|-\s)")
 
 
+def _entity_starts_before(cue: int, b: int, entities: Sequence[Entity]) -> bool:
+    """True if an entity holds the locative at ``cue`` and the name after it, up to ``b``."""
+    return any(e.start <= cue and b <= e.end for e in entities)
+
+
+def _rest_is_common(a: int, b: int, text: str, entities: Sequence[Entity]) -> bool:
+    """True if the words of the entity around the name, other than the name, are all common words."""
+    for e in entities:
+        if e.start <= a and b <= e.end:
+            rest = (text[e.start : a] + " " + text[b : e.end]).split()
+            return bool(rest) and all(common_word(w.strip(",.;:’'")) for w in rest)
+    return False
+
+
+def _entity_from(a: int, b: int, entities: Sequence[Entity]) -> bool:
+    """True if an entity starts at the name and runs past it."""
+    return any(e.start == a and b < e.end for e in entities)
+
+
 def _exactly_one_entity(a: int, b: int, entities: Sequence[Entity]) -> bool:
     return any(e.start == a and e.end == b for e in entities)
 
 
-def _accept(a: int, b: int, text: str, kinds: frozenset[str], label: str | None, index: NameIndex) -> bool:
+def _accept(
+    a: int,
+    b: int,
+    text: str,
+    kinds: frozenset[str],
+    label: str | None,
+    index: NameIndex,
+    *,
+    run_toks: Sequence[_Tok] = (),
+    prominent: Callable[[str, bool], bool] | None = None,
+    model_label: str | None = None,
+) -> bool:
+    """Whether a gazetteer name is taken as a place without a list to carry it.
+
+    A country, a province or a name the model calls a place is; so is a name after a locative ("in",
+    "near", "à") or inside a compound construction ("Aleppo countryside").  Otherwise what makes a
+    capitalised name doubtful is that it is also a common word or person's name, or that case says
+    nothing on its line ("HAIL OF ROCKETS"): a prominent place (see :func:`recognize`) that is neither is
+    taken anywhere, at the head of a sentence or alone in a headline's clause ("Sloviansk ; ...").  An
+    acronym in a line of mixed case ("TASS", "COAS") is an organisation's, and a name the model calls a
+    person or an organisation ("said Monahan") needs to be prominent in the report's own country.
+    """
+    name = text[a:b]
+    lo, hi = _clause(text, a, b)
+    no_case = caseless_at(text, a, b)
+    common = common_word(name)
     if label in _PLACE_LABELS or (label == "NORP" and "demonym" in kinds):
         return True
-    if kinds & {"country", "admin1", "admin2", "demonym", "border", "continent", "region"}:
-        return True
-    name = text[a:b]
-    if _LOCATIVE.search(text[max(0, a - 30) : a]):
+    sure = kinds & {"country", "admin1", "admin2", "demonym", "border", "continent", "region"}
+    if sure and not (no_case and common and not kinds & {"country", "demonym", "continent"}):
         return True
     if name.isupper() and len(name) >= 4 and _DATELINE_AFTER.match(text, b):
         return True  # a dateline: "BOSTON (AP) --", "SAN DIEGO, Calif. --"
+    if no_case and _zipf(name) >= EVERYDAY_WORD_ZIPF:
+        return False  # "Attacks Near Border Spark Fear": no capital to go by
+    if _LOCATIVE.search(text[max(0, a - 30) : a]) or _in_construction(text, a, b, kinds):
+        return True
+    if common and no_case:
+        return False  # "HAIL OF ROCKETS" (but "KILLED NEAR MANILA")
     if re.match(rf"\s+(?:{_ADMIN_WORDS})\b", text[b:], re.I):
+        return True
+    if not common and _ALONE_REST.match(text[lo:a] + " " + text[b:hi]):
+        return True  # a headline's clause that is the name alone: "Sloviansk ; Fighting in the east"
+    whole_run = not run_toks or (run_toks[0].start == a and run_toks[-1].end == b)
+    big = index.max_population(name) >= MIN_POPULATION_UNCONFIRMED
+    doubted = model_label in ("PERSON", "ORG")
+    well_known = big if prominent is None else prominent(name, doubted)
+    acronym = name.isupper() and not no_case
+    if not common and not acronym and (no_case or whole_run) and well_known:
         return True
     sentence_initial = text[:a].strip() == "" or text[:a].rstrip().endswith((".", '"', "“", ":"))
     if sentence_initial and not label:
         return False
-    return index.max_population(name) >= MIN_POPULATION_UNCONFIRMED
+    return big
+
+
+def _in_construction(text: str, a: int, b: int, kinds: frozenset[str]) -> bool:
+    """True if a compound construction that names an area stands around the name: "Idlib countryside",
+    "the outskirts of Darayya", "north of Hawija" (the construction says it is a place)."""
+    before, after = text[max(0, a - 40) : a], text[b : b + 40]
+    for c in _CONSTRUCTIONS:
+        if (c.kinds is not None and not kinds & c.kinds) or (c.form == "part" and c.after is None):
+            continue
+        if (c.before is None or c.before.search(before)) and (c.after is None or c.after.match(after)):
+            return True
+    return False
 
 
 _BORDER_NOUNS = lang.pattern("border_nouns")

@@ -15,15 +15,16 @@ found, the dateline's span), never the raw text.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 
 from ._borders import Border
 from ._candidates import candidates, evidence
 from ._gazetteer import PlaceSource
-from ._roles import role_of
+from ._roles import RoleReader, form_role, role_of
 from ._scoring import MIN_SCORE, confidence, score
 from ._shapes import OnlineAnswer, border_place, corridors, online_place, place_of
-from ._types import Mention, Resolution, Statement
+from ._types import Kind, Mention, Resolution, Statement
 
 __all__ = ["MIN_SCORE", "ONLINE_REASON", "ONLINE_SCORE", "PlaceSource", "resolve_mentions"]
 
@@ -40,6 +41,7 @@ def resolve_mentions(
     dateline: tuple[int, int] | None = None,
     borders: Mapping[str, Border | None] | None = None,
     online: Callable[[str], OnlineAnswer | None] | None = None,
+    roles: RoleReader | None = None,
 ) -> list[Resolution]:
     """Resolve every mention of one document.
 
@@ -58,12 +60,16 @@ def resolve_mentions(
     online
         Asked for the plain names ("name" form) the gazetteer has no candidate for; it returns ``None``
         or an answer (``gazetteer.OnlineGeocoder`` is one).
+    roles
+        Reads the role of each name in doubt from its sentence's parse; without it such names take the
+        role model's prior (see :mod:`geo._roles`).
     """
     by_index = {st.index: st for st in statements}
     borders = borders or {}
     cands = [candidates(m, gaz) for m in mentions]
     evidences = evidence(mentions, cands, by_index, gaz, dateline=dateline)
     out: list[Resolution] = []
+    doubtful: list[tuple[int, tuple[Mention, Statement, Kind]]] = []  # read from the parse at the end
     for m, cs, ev in zip(mentions, cands, evidences, strict=True):
         st = by_index[m.sentence]
         if m.form == "border":
@@ -96,8 +102,19 @@ def resolve_mentions(
             )
             continue
         place = place_of(m, best.candidate, gaz)
-        role = role_of(m, st, place.kind, dateline=dateline)
+        capital = best.candidate.feature_code == "PPLC"
+        model = roles.model if roles is not None else None
+        role = role_of(m, st, place.kind, dateline=dateline, capital=capital, model=model)
+        if (
+            roles is not None
+            and form_role(m, dateline=dateline) is None
+            and roles.in_doubt(m, st, place.kind, capital=capital)
+        ):
+            doubtful.append((len(out), (m, st, place.kind)))
         margin = best.score - scored[1].score if len(scored) > 1 else best.score
         reasons = (*best.reasons, f"margin {margin:.2f} over {len(scored) - 1} other candidates")
         out.append(Resolution(m, place, role, confidence(best.score), reasons))
+    if roles is not None and doubtful:
+        for (i, _), role in zip(doubtful, roles.roles([ask for _, ask in doubtful]), strict=True):
+            out[i] = dataclasses.replace(out[i], role=role)
     return out + corridors(sorted(out, key=lambda r: r.mention.start), by_index)

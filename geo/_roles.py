@@ -1,43 +1,71 @@
 """Roles: does a resolved name say where something happens, or who acts?
 
-Input: the mention, its statement, the kind of place it resolved to and the dateline's span; output: a
-:data:`~geo._types.Role`.  This is the one place the decision is made, so a reader of the sentence
-(a classifier over its dependency parse) can take the place of the word rules below.
+Input: the mention, its statement, the kind of place it resolved to (and whether it is a capital) and the
+dateline's span; output: a :data:`~geo._types.Role`.  This is the one place the decision is made.
 
-Today's rules read the words right around the name in its statement (lists under ``geo/lang/en``):
-a compound form decides alone ("Aleppo province" is a location, "Russian Foreign Ministry" an actor);
-else a name followed by a verb of speech or agency ("Moscow said"), a possessive of an agent ("Russia's
-army") or a coordinated subject ("Russia and the United States discussed") is an actor unless a
-locative precedes it ("in Syria").
+1. The mention's form decides alone when it can: the dateline is the dateline, an organisation's name
+   ("Russian Foreign Ministry") an actor, a province, part, ring of suburbs, offset, border, district or
+   corridor a location (:func:`form_role`).
+2. A name that is not in doubt (:meth:`geo._role_model.RoleModel.in_doubt`: a town that is not a
+   capital, or any name right after "in", "near", ...) is a location.
+3. A name in doubt (a country, region, province, capital or demonym) is read from its sentence: a
+   :class:`RoleReader` parses each statement holding one once (spaCy's tagger and parser) and the role
+   classifier of :mod:`geo._role_model` (weights in ``geo/lang/en/roles.json``) decides.  Without a
+   reader (a :class:`~geo.Geoparser` built without ``roles``), a name in doubt takes the role most names
+   in doubt have in the training set (:attr:`RoleModel.doubt_role`).
 """
 
 from __future__ import annotations
 
-import re
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-from . import _lang as lang
+from ._role_model import DEFAULT_PARSER, RoleModel, load_parser
 from ._types import Kind, Mention, Role, Statement
 
-__all__ = ["role_of"]
+__all__ = ["RoleReader", "form_role", "load_roles", "role_of"]
 
-_ACTOR_VERBS = lang.pattern("actor_verbs")
-_AGENT_NOUNS = lang.pattern("agent_nouns")
-_GEO_NOUNS = lang.pattern("geo_nouns")
-_COORDINATED_SUBJECT = re.compile(rf"\s+and\s+(?:the\s+)?(?:[A-Z][\w.’']*\s+){{1,3}}{_ACTOR_VERBS}\b")
-_LOCATIVE_BEFORE = re.compile(rf"(?:\b{lang.pattern('location_before')}\s+(?:the\s+)?$)", re.I)
-_ACTOR_BEFORE = re.compile(rf"\b{lang.pattern('actor_before')}\s+(?:the\s+)?$", re.I)
-_DEMONYM_PLACE = re.compile(
-    rf"\s+(?:Arab Republic|{_GEO_NOUNS})\b(?!\s+(?:guards?|police|forces|troops|patrols?|officials))", re.I
-)
-_POSSESSIVE_AGENT = re.compile(r"[-‐]led\b|['’]s\s+(?:[A-Z]|" + _AGENT_NOUNS + ")")
-_SPEECH_AFTER = re.compile(rf"\s+{_ACTOR_VERBS}\b")
-_AGENT_AFTER = re.compile(rf"\s+{_AGENT_NOUNS}\b", re.I)
 #: Forms whose construction alone says the name is where something happens.
 _LOCATIVE_FORMS = frozenset({"province", "part", "suburbs", "offset", "border", "district", "between"})
 
 
-def role_of(m: Mention, statement: Statement, kind: Kind, *, dateline: tuple[int, int] | None) -> Role:
-    """Location, dateline, or actor: does the name say where, or who acts?
+def form_role(m: Mention, *, dateline: tuple[int, int] | None) -> Role | None:
+    """The role the mention's form gives alone, or ``None`` when the sentence must say."""
+    if dateline is not None and m.start == dateline[0]:
+        return "dateline"
+    if m.form == "organisation":
+        return "actor"
+    if m.form in _LOCATIVE_FORMS:
+        return "location"
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def _packaged_model() -> RoleModel:
+    return RoleModel.load()
+
+
+def _before(m: Mention, statement: Statement) -> str:
+    return statement.text[: max(0, m.start - statement.start)]
+
+
+def role_of(
+    m: Mention,
+    statement: Statement,
+    kind: Kind,
+    *,
+    dateline: tuple[int, int] | None,
+    capital: bool = False,
+    model: RoleModel | None = None,
+) -> Role:
+    """Location, dateline, or actor, without reading the sentence's parse.
+
+    The form's role (:func:`form_role`); else a location unless the name is in doubt; else the role
+    most names in doubt have (``model``'s, the packaged model's when ``None``).  :class:`RoleReader`
+    reads the names in doubt from their sentence instead.
 
     Parameters
     ----------
@@ -49,31 +77,50 @@ def role_of(m: Mention, statement: Statement, kind: Kind, *, dateline: tuple[int
         The kind of place it resolved to.
     dateline
         The span of the dateline's place in the document, if the report has one.
+    capital
+        Whether the place is a country's capital (GeoNames ``PPLC``): "Moscow said".
+    model
+        The role model whose doubt test and prior apply.
     """
-    if dateline is not None and m.start == dateline[0]:
-        return "dateline"
-    if m.form == "organisation":
-        return "actor"
-    if m.form in _LOCATIVE_FORMS:
+    by_form = form_role(m, dateline=dateline)
+    if by_form is not None:
+        return by_form
+    model = model or _packaged_model()
+    if not model.in_doubt(kind, form=m.form, capital=capital, before=_before(m, statement)):
         return "location"
-    a, b = m.start - statement.start, m.end - statement.start
-    before = statement.text[max(0, a - 40) : a]
-    after = statement.text[b : b + 40]
-    if m.form == "demonym":
-        return "location" if _DEMONYM_PLACE.match(after) else "actor"
-    if _POSSESSIVE_AGENT.match(after):
-        return "actor"
-    locative = _LOCATIVE_BEFORE.search(before) is not None
-    if kind in ("country", "region") and _COORDINATED_SUBJECT.match(after) and not locative:
-        return "actor"  # "Russia and the United States discussed": a coordinated subject
-    if kind in ("country", "region", "city", "admin1") and _SPEECH_AFTER.match(after) and not locative:
-        # "Russia has begun", "Moscow said", "Beijing warned": the name stands for its government
-        return "actor"
-    if kind in ("country", "region"):
-        if _AGENT_AFTER.match(after):
-            return "actor"
-        if locative:
-            return "location"
-        if _ACTOR_BEFORE.search(before):
-            return "actor"
-    return "location"
+    return model.doubt_role
+
+
+@dataclass(frozen=True, slots=True)
+class RoleReader:
+    """The role classifier with the spaCy pipeline whose parse it reads (see :func:`load_roles`).
+
+    :meth:`roles` parses each statement holding a name in doubt once, all of a document's in one
+    ``nlp.pipe``, and asks the classifier about each name.
+    """
+
+    model: RoleModel
+    nlp: Any
+
+    def in_doubt(self, m: Mention, statement: Statement, kind: Kind, *, capital: bool = False) -> bool:
+        """Whether the name needs its sentence read (see :meth:`RoleModel.in_doubt`)."""
+        return self.model.in_doubt(kind, form=m.form, capital=capital, before=_before(m, statement))
+
+    def roles(self, asks: Sequence[tuple[Mention, Statement, Kind]]) -> list[Role]:
+        """The role of each ``(mention, statement, kind)``, read from the statement's parse."""
+        texts = sorted({st.text for _, st, _ in asks})
+        docs = dict(zip(texts, self.nlp.pipe(texts, batch_size=64), strict=True))
+        out: list[Role] = []
+        for m, st, kind in asks:
+            a = m.start - st.start
+            try:
+                role, _ = self.model.predict(docs[st.text], a, a + (m.end - m.start), kind=kind)
+            except ValueError:  # no token at the name's characters: the statement's text was cut
+                role = self.model.doubt_role
+            out.append(role)
+        return out
+
+
+def load_roles(path: str | Path | None = None, *, parser: str = DEFAULT_PARSER) -> RoleReader:
+    """The packaged role model (or the one at ``path``) with spaCy's tagger and parser loaded."""
+    return RoleReader(RoleModel.load(path), load_parser(parser))

@@ -22,7 +22,7 @@ from ._errors import WeightsError
 from ._gazetteer import Candidate, point_of
 from ._types import Mention
 
-__all__ = ["MIN_SCORE", "Scored", "Weights", "confidence", "load_weights", "score"]
+__all__ = ["MIN_SCORE", "Feature", "Scored", "Weights", "confidence", "features", "load_weights", "score"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +58,18 @@ class Weights:
     def feature_amount(self, code: str | None) -> float:
         """The amount for a town's GeoNames feature code (0 for codes the table does not list)."""
         return dict(self.feature_code).get(code or "", 0.0)
+
+    def feature_keys(self) -> frozenset[str]:
+        """The keys of the feature-code table as :func:`features` names them (``feature_code.PPLC``)."""
+        return frozenset(f"feature_code.{code}" for code, _ in self.feature_code)
+
+    def amount(self, key: str) -> float:
+        """The weight a feature's key names: a field (``kind_country``) or ``feature_code.PPLC``."""
+        if key.startswith("feature_code."):
+            return self.feature_amount(key.removeprefix("feature_code."))
+        value = getattr(self, key)
+        assert isinstance(value, float), key
+        return value
 
 
 def _number(value: Any, where: str) -> float:
@@ -125,25 +137,27 @@ def _named_like_its_main_city(cand: Candidate, rivals: Sequence[Candidate]) -> b
     return top.country_code == cand.country_code and top.admin1_code == cand.admin1_code
 
 
-def score(m: Mention, cand: Candidate, ev: Evidence, w: Weights | None = None) -> Scored:
-    """Score one candidate of a mention."""
+#: A feature of a candidate: the weight it is multiplied by (a :class:`Weights` field, or
+#: ``feature_code.PPLC`` for a row of the feature-code table), its value and the reason it names.
+Feature = tuple[str, float, str]
+
+
+def features(m: Mention, cand: Candidate, ev: Evidence, w: Weights | None = None) -> list[Feature]:
+    """The features that apply to one candidate, in the order its reasons list them.
+
+    The score is linear in them (``sum(w.amount(key) * value)``), which lets ``benchmarks/fit_weights.py``
+    fit the weights; ``w`` gives only the thresholds that are not weights (``near_km``, ...).
+    """
     w = w or load_weights()
-    total = 0.0
-    reasons: list[str] = []
-
-    def add(amount: float, why: str) -> None:
-        nonlocal total
-        total += amount
-        reasons.append(f"{why} {amount:+.2f}")
-
+    out: list[Feature] = []
     rivals = ev.rivals
     head = m.head.casefold()
     if cand.matched == m.head:
-        add(w.name_exact, "exact name")
+        out.append(("name_exact", 1.0, "exact name"))
     elif cand.matched.casefold() == head:
-        add(w.name_differs_in_case, "name differs in case")
+        out.append(("name_differs_in_case", 1.0, "name differs in case"))
     else:
-        add(w.name_folded, f"folded name match ({cand.matched})")
+        out.append(("name_folded", 1.0, f"folded name match ({cand.matched})"))
     if (
         cand.kind == "city"
         and cand.name.casefold() != head
@@ -151,15 +165,15 @@ def score(m: Mention, cand: Candidate, ev: Evidence, w: Weights | None = None) -
     ):
         # "Franklin" is Columbus's old name, but other towns are called Franklin today (provinces are
         # left alone: GeoNames names them in transliteration, "Al Lādhiqīyah" for Latakia)
-        add(w.name_alternate_only, "only a former or alternate name")
+        out.append(("name_alternate_only", 1.0, "only a former or alternate name"))
     if cand.kind == "country":
-        add(w.kind_country, "country")
+        out.append(("kind_country", 1.0, "country"))
     elif cand.kind == "continent":
-        add(w.kind_continent, "continent")
+        out.append(("kind_continent", 1.0, "continent"))
     elif cand.kind == "region":
-        add(w.kind_region, "region")
+        out.append(("kind_region", 1.0, "region"))
     elif cand.kind == "admin2":
-        add(w.kind_admin2, "second-level division")
+        out.append(("kind_admin2", 1.0, "second-level division"))
     elif cand.kind == "admin1":
         # A plain name shared by a province and its capital is, in news, the city.
         if m.form in ("name", "suburbs", "offset") and any(
@@ -168,42 +182,59 @@ def score(m: Mention, cand: Candidate, ev: Evidence, w: Weights | None = None) -
             and r.population >= w.kind_admin1_named_like_its_city_min_population
             for r in rivals
         ):
-            add(w.kind_admin1_named_like_its_city, "province named like its city")
+            out.append(("kind_admin1_named_like_its_city", 1.0, "province named like its city"))
         else:
-            add(w.kind_admin1, "first-level division")
+            out.append(("kind_admin1", 1.0, "first-level division"))
         if m.form == "part" and _named_like_its_main_city(cand, rivals):
             # "north Latakia", "northern Aleppo": the part of the governorate, not of the city
-            add(w.kind_part_of_province_named_like_its_city, "part of a province named like its main city")
+            out.append(
+                (
+                    "kind_part_of_province_named_like_its_city",
+                    1.0,
+                    "part of a province named like its main city",
+                )
+            )
     else:
         pop = cand.population or 0
         share = min(math.log10(pop + 1) / w.population_full_at_log10, 1.0)
-        add(share * w.population_max, f"population {pop:,}")
-        if bonus := w.feature_amount(cand.feature_code):
-            add(bonus, f"feature {cand.feature_code}")
+        out.append(("population_max", share, f"population {pop:,}"))
+        if cand.feature_code and f"feature_code.{cand.feature_code}" in w.feature_keys():
+            out.append((f"feature_code.{cand.feature_code}", 1.0, f"feature {cand.feature_code}"))
     own_name = cand.name.casefold() == head
     if (
         cand.kind == "city" or (cand.kind not in ("country", "continent", "region") and not own_name)
     ) and any(r.kind in ("country", "continent", "region") and r.matched.casefold() == head for r in rivals):
         # "Chad", "Sudan", "Mexico": a town, or a province known by another name, that also bears a
         # country's name is rarely meant (the US state of Georgia is called Georgia, and stays a rival)
-        add(w.kind_country_name_on_another_kind, "a country's or continent's name")
+        out.append(("kind_country_name_on_another_kind", 1.0, "a country's or continent's name"))
     if ev.total > 0 and cand.country_code:
         share = ev.focus.get(cand.country_code, 0.0) / ev.total
         if share > 0:
-            add(w.context_focus * share, f"document focus on {cand.country_code} ({share:.0%})")
+            out.append(("context_focus", share, f"document focus on {cand.country_code} ({share:.0%})"))
     if cand.kind in ("city", "admin2") and (cand.country_code, cand.admin1_code) in ev.provinces:
-        add(w.context_named_province, "in a province the report names")
+        out.append(("context_named_province", 1.0, "in a province the report names"))
     if ev.container is not None:
         cc, adm1 = ev.container
         if cand.country_code == cc and (adm1 is None or cand.admin1_code == adm1):
-            add(w.context_inside_named_container, "inside the place named beside it")
+            out.append(("context_inside_named_container", 1.0, "inside the place named beside it"))
         elif cand.kind != "country":
-            add(w.context_outside_named_container, "outside the place named beside it")
+            out.append(("context_outside_named_container", 1.0, "outside the place named beside it"))
     if ev.anchors and cand.kind == "city":
-        point = point_of(cand)
-        near = min(point.km_to(a) for a in ev.anchors)
+        near = ev.nearest_km(point_of(cand))
         if near < w.context_near_km:
-            add(w.context_near_other_place, f"{near:.0f} km from another place of the report")
+            out.append(("context_near_other_place", 1.0, f"{near:.0f} km from another place of the report"))
     if ev.dateline_country and cand.country_code == ev.dateline_country:
-        add(w.context_dateline_country, "dateline's country")
+        out.append(("context_dateline_country", 1.0, "dateline's country"))
+    return out
+
+
+def score(m: Mention, cand: Candidate, ev: Evidence, w: Weights | None = None) -> Scored:
+    """Score one candidate of a mention: the sum of weight times value of its :func:`features`."""
+    w = w or load_weights()
+    total = 0.0
+    reasons: list[str] = []
+    for key, value, why in features(m, cand, ev, w):
+        amount = w.amount(key) * value
+        total += amount
+        reasons.append(f"{why} {amount:+.2f}")
     return Scored(cand, round(total, 4), tuple(reasons))

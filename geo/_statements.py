@@ -249,7 +249,8 @@ _DATELINE_RE = re.compile(
         ,?[ ](?P<date1>{_date_re("a")})\.?(?:[ ]*(?P<agency1>{_AGENCY})\.?)?(?:[ ]*(?P<sep1>{_SEP}))?
       | [ ]*(?P<agency2>{_AGENCY})\.?(?:[ ]*(?P<sep2>{_SEP}))?
         (?:[ ]*(?P<date2>{_date_re("b")})(?=[ ]*(?:{_SEP}|[.,:]|$)))?
-      | [ ]+(?P<sep3>—|–|--)
+      | [ ]+(?P<sep3>—|–|--|-(?=[ ]))
+      | (?P<sep4>\.(?=[ ]|$)|:(?=[ ])|[ ]*$)
     )
     """,
     re.VERBOSE,
@@ -310,6 +311,23 @@ def _head_lines(text: str) -> list[re.Match[str]]:
     return lines
 
 
+def _bare_dateline(m: re.Match[str], text: str, line_end: int) -> bool:
+    """A dateline with neither date nor agency ("BAMAKO, Mali." or "SAN JOSE - A bomb exploded") is
+    one only when prose follows it, and one ended by a period, a colon or the line's end only when a
+    country or province in title case follows the place ("CIUDAD JUAREZ, Mexico"): a headline in
+    capitals ("UN SAYS TROOPS, ARMY CLASH - report") is not a dateline."""
+    place, qual = m.group("place"), m.group("qual")
+    if len(place.split()) > 3 or (qual is not None and qual.isupper()):
+        return False
+    if m.group("sep4") is not None and qual is None:
+        return False
+    rest = text[m.end() : line_end].strip()
+    if not rest:
+        return m.group("sep4") is not None and m.group("sep4").strip() == "" and qual is not None
+    words = rest.split()
+    return rest[:1].isupper() and sum(w[:1].islower() for w in words) >= max(1, len(words) // 3)
+
+
 def parse_dateline(text: str) -> Dateline | None:
     """Find the dateline at the head of a report.
 
@@ -318,6 +336,11 @@ def parse_dateline(text: str) -> Dateline | None:
         MOSCOW, May 20. /TASS/.            KYIV, 12 March (Reuters) -
         DAMASCUS, Syria (AP) — Jan. 3      BEIRUT, Jan. 3, 2017 (AFP) —
         BEIRUT (Reuters) -                 BAGHDAD — ...
+        BAMAKO, Mali. Gunmen ...           CIUDAD JUAREZ, Mexico - Six ...
+        SAN JOSE - A bomb ...              PORT-AU-PRINCE, Haiti: Gangs ...
+
+    A dateline with neither date nor agency needs prose after it (and, ended by a period or a colon,
+    a country or province after the place), so a headline in capitals is not taken for one.
 
     Parameters
     ----------
@@ -337,7 +360,9 @@ def parse_dateline(text: str) -> Dateline | None:
         has_date = bool(m.group("date1") or m.group("date2"))
         if not place.isupper() and agency is None:
             continue
-        if m.group("sep3") is None and not (agency or has_date):
+        if m.group("sep3") is None and m.group("sep4") is None and not (agency or has_date):
+            continue
+        if (m.group("sep3") == "-" or m.group("sep4") is not None) and not _bare_dateline(m, text, lm.end()):
             continue
         if sum(c.isalpha() for c in place) < 2:
             continue

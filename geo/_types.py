@@ -8,11 +8,12 @@ the one place that swaps to and from GeoJSON/shapely order (lon, lat) is :class:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
-
-from geopy.distance import great_circle
 
 __all__ = [
     "DIRECTIONS",
@@ -32,6 +33,7 @@ __all__ = [
     "Resolution",
     "Role",
     "Statement",
+    "nearest_km",
 ]
 
 #: Roles a resolved mention can play.  ``location`` is where something happens, ``dateline`` where
@@ -107,8 +109,80 @@ class Coordinate:
 
     def km_to(self, other: Coordinate) -> float:
         """Great-circle distance in km (a sphere, not the ellipsoid: ranking needs 'within 250 km', not
-        metres, and it is 20x faster)."""
-        return float(great_circle((self.lat, self.lon), (other.lat, other.lon)).km)
+        metres, and it is 20x faster).  geopy's ``great_circle`` formula and radius, to the same float,
+        without its objects: a microsecond instead of twenty."""
+        lat1, lat2 = math.radians(self.lat), math.radians(other.lat)
+        delta = math.radians(other.lon) - math.radians(self.lon)
+        sin1, cos1, sin2, cos2 = math.sin(lat1), math.cos(lat1), math.sin(lat2), math.cos(lat2)
+        cos_d, sin_d = math.cos(delta), math.sin(delta)
+        y = math.sqrt((cos2 * sin_d) ** 2 + (cos1 * sin2 - sin1 * cos2 * cos_d) ** 2)
+        return EARTH_RADIUS_KM * math.atan2(y, sin1 * sin2 + cos1 * cos2 * cos_d)
+
+
+#: The mean radius of the earth that geopy's ``great_circle`` uses, in km.
+EARTH_RADIUS_KM = 6371.009
+
+
+def nearest_km(point: Coordinate, points: Sequence[Coordinate]) -> float:
+    """``min(point.km_to(p) for p in points)`` (infinite for none), in time that grows with the
+    *distinct* points: a report that names eight towns 3,000 times compares each candidate with eight.
+
+    Over many distinct points the distances are computed at once with numpy and the nearest then
+    measured again by :meth:`Coordinate.km_to`, so the value is the same float.  The distinct points of a
+    sequence are prepared once and kept (by identity) while the same sequence keeps being asked about.
+    """
+    if not points:
+        return math.inf
+    return _prepared(points).nearest(point)
+
+
+class _Points:
+    """Distinct points, and for many of them their unit vectors (a numpy array, one row each)."""
+
+    #: Up to this many distinct points a plain loop is faster than numpy.
+    LOOP = 12
+
+    def __init__(self, points: Sequence[Coordinate]) -> None:
+        self.points = list(dict.fromkeys(points))
+        self.vectors: Any = None
+        if len(self.points) > self.LOOP:
+            self.vectors = _unit_vectors([p.lat for p in self.points], [p.lon for p in self.points])
+
+    def nearest(self, point: Coordinate) -> float:
+        if self.vectors is None:
+            return min(point.km_to(p) for p in self.points)
+        import numpy as np
+
+        # the nearest point has the largest dot product with ``point``; those within rounding of it are
+        # measured again by km_to, so the answer is the same float as a loop over all of them
+        lat, lon = math.radians(point.lat), math.radians(point.lon)
+        dots = self.vectors @ (math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat))
+        close = np.flatnonzero(dots >= dots.max() - 1e-12)
+        return min(point.km_to(self.points[i]) for i in close)
+
+
+def _unit_vectors(lats: Sequence[float], lons: Sequence[float]) -> Any:
+    import numpy as np
+
+    lat, lon = np.radians(np.asarray(lats, dtype=float)), np.radians(np.asarray(lons, dtype=float))
+    return np.column_stack((np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)))
+
+
+#: Prepared point sets by the ``id`` of their sequence (the sequence is kept, so the id stays its own).
+_PREPARED: dict[int, tuple[Sequence[Coordinate], _Points]] = {}
+
+
+def _prepared(points: Sequence[Coordinate]) -> _Points:
+    hit = _PREPARED.get(id(points))
+    if hit is not None and hit[0] is points:
+        return hit[1]
+    prepared = _Points(points)
+    if len(_PREPARED) >= 64:
+        # another thread may change it meanwhile: then nothing is forgotten this time
+        with contextlib.suppress(RuntimeError, StopIteration, KeyError):
+            del _PREPARED[next(iter(_PREPARED))]
+    _PREPARED[id(points)] = (points, prepared)
+    return prepared
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,11 @@
 """Parsing a stream of documents, in one process or in several, always in input order.
 
 Each process builds its own :class:`geo.Geoparser` once (the gazetteer opened by path, the model loaded)
-from a picklable :class:`ParserSpec`.  Documents are sent to the workers in small chunks, at most a few
-chunks ahead of the one being written, so memory stays flat however long the input is, and results come
-back in input order, so ``-j 4`` writes exactly what ``-j 1`` writes.
+from a picklable :class:`ParserSpec`.  On a Dask cluster (:func:`parse_dask`) each worker does the same,
+once per spec, and partitions of the corpus go to the workers as dask.distributed futures.
+Documents are sent to the workers in small chunks, at most a few chunks ahead of the one being
+written, so memory stays flat however long the input is, and results come back in input order, so
+``-j 4`` writes exactly what ``-j 1`` writes.
 
 A document that the parser fails on costs that document only: it comes back as a :class:`Failure`
 naming its id and the error, and the run goes on.
@@ -12,9 +14,12 @@ naming its id and the error, and the run goes on.
 from __future__ import annotations
 
 import collections
+import contextlib
 import logging
 import multiprocessing
+import os
 import signal
+import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -25,7 +30,7 @@ import gazetteer
 import geo
 from geo import Document, ParseResult
 
-__all__ = ["Failure", "Parsed", "ParserSpec", "parse_stream"]
+__all__ = ["ClusterError", "Failure", "Parsed", "ParserSpec", "parse_dask", "parse_stream"]
 
 log = logging.getLogger("geomap")
 
@@ -33,6 +38,13 @@ log = logging.getLogger("geomap")
 CHUNK = 8
 #: Chunks in flight per worker.
 AHEAD = 3
+#: Documents per Dask task: a task costs about a millisecond of the scheduler's time.
+PARTITION = 32
+#: Times a Dask task is run again after an exception (a lost worker is the scheduler's
+#: ``distributed.scheduler.allowed-failures``, 3 by default).
+RETRIES = 2
+#: Seconds to wait for a Dask scheduler to answer.
+CONNECT_TIMEOUT = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,11 +62,13 @@ class ParserSpec:
         gaz = gazetteer.open_gazetteer(self.gazetteer, progress=self.progress)
         try:
             nlp = geo.load_model() if self.model else None
+            # The names whose role is in doubt (a capital, a country) are read from their sentence's parse.
+            roles = geo.load_roles() if self.model else None
             vocabulary = geo.load_vocabulary(self.activities) if self.activities else None
         except BaseException:
             gaz.close()
             raise
-        return geo.Geoparser(gaz, nlp=nlp, vocabulary=vocabulary, online=online)
+        return geo.Geoparser(gaz, nlp=nlp, vocabulary=vocabulary, online=online, roles=roles)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,3 +209,97 @@ def parse_stream(
         finally:
             for future in pending:
                 future.cancel()
+
+
+# --- Dask ----------------------------------------------------------------------------------------
+
+
+class ClusterError(RuntimeError):
+    """The Dask scheduler cannot be reached, or a partition failed on every worker it was given to."""
+
+
+_cached = threading.local()
+
+
+def _parser_of(spec: ParserSpec) -> geo.Geoparser:
+    """This worker thread's parser for ``spec``, built on first use (the model and gazetteer load once).
+
+    One per thread: a SQLite connection is not shared between threads.
+    """
+    parsers: dict[ParserSpec, geo.Geoparser] = _cached.__dict__.setdefault("parsers", {})
+    parser = parsers.get(spec)
+    if parser is None:
+        parser = parsers[spec] = spec.build()
+    return parser
+
+
+def _dask_task(
+    spec: ParserSpec, transform: Callable[[ParseResult], Any], docs: list[Document]
+) -> list[Outcome]:
+    """One partition, on a Dask worker."""
+    parser = _parser_of(spec)
+    try:
+        return _parse_chunk(parser, docs, spec.year, transform)
+    except gazetteer.GazetteerError:
+        raise
+    except Exception as exc:
+        return [_failure(doc, exc) for doc in docs]
+
+
+def parse_dask(
+    docs: Iterable[Document],
+    spec: ParserSpec,
+    *,
+    scheduler: str,
+    transform: Callable[[ParseResult], Any] = lambda r: r,
+    partition: int = PARTITION,
+) -> Iterator[Outcome]:
+    """Parse ``docs`` on a Dask cluster, in input order: what :func:`parse_stream` yields, the same.
+
+    ``scheduler`` is a scheduler's address (``tcp://host:8786``) or ``local`` for a
+    :class:`~dask.distributed.LocalCluster` of one single-threaded worker process per core.
+    ``spec.gazetteer`` must be a path every worker can open.  Partitions of ``partition`` documents are
+    submitted a few per worker ahead of the one being yielded, so memory stays flat; a partition whose
+    worker is lost is run again elsewhere by the scheduler.  ``transform`` runs on the workers.
+    """
+    import dask.distributed as dd  # not at the top: dask is only for this
+
+    logging.getLogger("distributed").setLevel(max(logging.WARNING, logging.getLogger().level))
+    with contextlib.ExitStack() as stack:
+        if scheduler == "local":
+            cluster = stack.enter_context(
+                dd.LocalCluster(
+                    n_workers=os.cpu_count() or 1,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                )
+            )
+            client = stack.enter_context(dd.Client(cluster))
+        else:
+            try:
+                client = stack.enter_context(dd.Client(scheduler, timeout=CONNECT_TIMEOUT))
+            except (OSError, ValueError) as exc:
+                raise ClusterError(f"cannot reach the Dask scheduler {scheduler!r}: {exc}") from exc
+        slots = max(1, sum(client.nthreads().values()))
+        pending: collections.deque[dd.Future] = collections.deque()
+        try:
+            for chunk in _chunks(docs, partition):
+                pending.append(client.submit(_dask_task, spec, transform, chunk, retries=RETRIES, pure=False))
+                while len(pending) > slots * AHEAD:
+                    yield from _result(pending.popleft())
+            while pending:
+                yield from _result(pending.popleft())
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _result(future: Any) -> list[Outcome]:
+    import dask.distributed as dd
+
+    try:
+        outcomes: list[Outcome] = future.result()
+    except dd.KilledWorker as exc:
+        raise ClusterError(f"a partition killed every worker it was sent to ({exc})") from exc
+    return outcomes

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -26,7 +27,7 @@ import geo
 from geo import Document, ParseResult
 
 from . import __version__
-from ._batch import Failure, Parsed, ParserSpec, parse_stream
+from ._batch import ClusterError, Failure, Parsed, ParserSpec, parse_dask, parse_stream
 from ._exit import Exit
 from ._inputs import DEFAULT_MAX_BYTES, InputError, read_inputs
 
@@ -34,7 +35,7 @@ __all__ = ["UsageError", "add_commands", "json_lines", "mention_records"]
 
 log = logging.getLogger("geomap")
 
-#: Simplification (degrees) of the country outlines drawn as the offline basemap.
+#: Simplification (degrees) of the country outlines drawn as the basemap.
 BASEMAP_SIMPLIFY_DEG = 0.05
 
 
@@ -71,19 +72,13 @@ def _size_arg(value: str) -> int:
 
 
 def _tiles_arg(value: str) -> str:
-    """A tile provider's name, checked before any report is parsed."""
-    import warnings
-
-    import folium
+    """Online tiles, checked before any report is parsed: 'none', a provider's name or a URL template."""
+    import maps
 
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # a provider that wants a key warns again when the map is drawn
-            folium.TileLayer(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"unknown tile provider {value!r}: give an xyzservices name such as OpenStreetMap"
-        ) from None
+        maps.tile_spec(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
     return value
 
 
@@ -121,6 +116,12 @@ def _add_reading_options(p: argparse.ArgumentParser) -> None:
         default=1,
         metavar="N",
         help="parse in N processes ('auto': one per core); the output is the same as with -j 1",
+    )
+    p.add_argument(
+        "--dask",
+        metavar="SCHEDULER",
+        help="parse on a Dask cluster: a scheduler's address (tcp://host:8786), or 'local' for one worker "
+        "per core on this machine; every worker must read the gazetteer at the same path",
     )
     p.add_argument(
         "--max-bytes",
@@ -232,28 +233,45 @@ def _outcomes(
     args: argparse.Namespace, tally: _Tally, transform: Callable[[ParseResult], Any]
 ) -> Iterator[Parsed]:
     """Parse every input document (``-j`` processes), with a progress bar; failures named and counted."""
-    if args.online and args.jobs > 1:
+    if args.online and (args.jobs > 1 or args.dask):
         raise UsageError("--online asks one geocoder at one request a second: use it with -j 1")
+    if args.dask and args.jobs > 1:
+        raise UsageError("--dask and -j both choose the processes: give one of them")
     show = not args.quiet and sys.stderr.isatty()
     with contextlib.ExitStack() as stack:
         parser = None
-        if args.jobs <= 1:
+        spec = _spec(args)
+        if args.dask:
+            # The workers are told where the gazetteer is: the path travels in the spec.
+            with gazetteer.open_gazetteer(args.gazetteer, progress=spec.progress) as gaz:
+                spec = dataclasses.replace(spec, gazetteer=str(gaz.path), progress=False)
+            if args.activities:
+                geo.load_vocabulary(args.activities)
+        elif args.jobs <= 1:
             parser = _parser_for(args)
             stack.callback(parser.gazetteer.close)
         else:
             _check_setup(args)
         bar = stack.enter_context(tqdm(desc="geomap", unit=" doc", file=sys.stderr, disable=not show))
         docs = _documents(args, tally)
-        for outcome in parse_stream(docs, _spec(args), jobs=args.jobs, transform=transform, parser=parser):
-            bar.update(1)
-            if isinstance(outcome, Failure):
-                tally.failed += 1
-                bar.clear()
-                print(f"geomap: error: {outcome}", file=sys.stderr)
-                log.debug("%s", outcome.detail)
-                continue
-            tally.add(outcome)
-            yield outcome
+        outcomes = (
+            parse_dask(docs, spec, scheduler=args.dask, transform=transform)
+            if args.dask
+            else parse_stream(docs, spec, jobs=args.jobs, transform=transform, parser=parser)
+        )
+        try:
+            for outcome in outcomes:
+                bar.update(1)
+                if isinstance(outcome, Failure):
+                    tally.failed += 1
+                    bar.clear()
+                    print(f"geomap: error: {outcome}", file=sys.stderr)
+                    log.debug("%s", outcome.detail)
+                    continue
+                tally.add(outcome)
+                yield outcome
+        except ClusterError as exc:
+            raise UsageError(str(exc)) from exc
 
 
 def _status(tally: _Tally) -> Exit:
@@ -343,7 +361,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 
 
 def basemap_geojson(gaz: gazetteer.Gazetteer) -> dict[str, Any]:
-    """Country outlines of the gazetteer (Natural Earth), simplified, for an offline basemap."""
+    """Country outlines of the gazetteer (Natural Earth), simplified, for the basemap every map carries."""
     features = []
     for cc, geom in gaz.countries_geometries():
         simple = shapely.set_precision(geom.simplify(BASEMAP_SIMPLIFY_DEG, preserve_topology=True), 1e-3)
@@ -376,6 +394,7 @@ def _write_output(path: str, write: Callable[[str], object]) -> None:
 
 def _cmd_map(args: argparse.Namespace) -> int:
     import maps
+    from maps._features import FeatureBuilder, document_part
 
     outputs = [("-o", args.output)]
     outputs += [
@@ -384,9 +403,18 @@ def _cmd_map(args: argparse.Namespace) -> int:
         if path
     ]
     _check_outputs(outputs)
+    if args.parquet:
+        if args.parquet == "-":
+            raise UsageError("--parquet writes a folder of files: give a folder, not '-'")
+        outputs.append(("--parquet", args.parquet))
+    _check_outputs(outputs)
     tally = _Tally()
+    # Each document is reduced to its rows and places where it is parsed (a worker with -j or --dask),
+    # and only that is kept: one geometry per place, however many documents mention it.
+    builder = FeatureBuilder()
     try:
-        results = [parsed.value for parsed in _outcomes(args, tally, _keep)]
+        for parsed in _outcomes(args, tally, document_part):
+            builder.add(parsed.value)
     except gazetteer.OnlineGeocoderError as exc:
         print(f"geomap: error: {exc}", file=sys.stderr)
         return Exit.ONLINE
@@ -394,16 +422,16 @@ def _cmd_map(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(tally.summary(), file=sys.stderr)
         return Exit.NO_INPUT
-    fs = maps.build_features(results)
-    del results
+    fs = builder.build()
+    del builder
     status = _status(tally)
     for option, path in outputs:
         try:
             if option == "-o":
-                basemap = None
-                if args.offline:
-                    with gazetteer.open_gazetteer(args.gazetteer) as gaz:
-                        basemap = basemap_geojson(gaz)
+                # The Natural Earth outlines are always drawn: the map works with no network, and
+                # online tiles only go over them once one loads.
+                with gazetteer.open_gazetteer(args.gazetteer) as gaz:
+                    basemap = basemap_geojson(gaz)
 
                 def write_html(p: str, basemap: dict[str, Any] | None = basemap) -> None:
                     maps.write_map(
@@ -415,6 +443,10 @@ def _cmd_map(args: argparse.Namespace) -> int:
                 _write_output(path, lambda p: maps.write_geojson(fs, p))
             elif option == "--gpkg":
                 _write_output(path, lambda p: maps.write_gpkg(fs, p))
+            elif option == "--parquet":
+                from maps._parquet import write_parquet
+
+                write_parquet(fs, path)
             else:
                 _write_output(path, lambda p: maps.write_csv(fs, p))
         except OSError as exc:
@@ -428,10 +460,6 @@ def _cmd_map(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(tally.summary(), file=sys.stderr)
     return status
-
-
-def _keep(result: ParseResult) -> ParseResult:
-    return result
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
@@ -502,15 +530,22 @@ def add_commands(sub: Any) -> None:
     m.add_argument("--gpkg", metavar="PATH", help="also write a GeoPackage")
     m.add_argument("--csv", metavar="PATH", help="also write the mentions table as CSV")
     m.add_argument(
+        "--parquet",
+        metavar="DIR",
+        help="also write GeoParquet of the places and the mentions, partitioned: DIR/places/*.parquet, "
+        "DIR/mentions/*.parquet (read by geopandas, dask-geopandas, DuckDB)",
+    )
+    m.add_argument(
         "--offline",
         action="store_true",
-        help="one self-contained file: scripts inlined, a vector basemap instead of tiles",
+        help="ask for no online tiles at all (the same as --tiles none): only the built-in basemap",
     )
     m.add_argument(
         "--tiles",
         type=_tiles_arg,
         default="OpenStreetMap",
-        help="tile provider when not --offline: an xyzservices name (OpenStreetMap, CartoDB.Positron, ...)",
+        help="online tiles drawn over the built-in Natural Earth basemap once one loads: 'none', "
+        "an xyzservices name (OpenStreetMap, CartoDB.Positron, ...) or an https:// URL with {z}/{x}/{y}",
     )
     m.add_argument("--title", help="title of the map")
     m.set_defaults(func=_cmd_map)

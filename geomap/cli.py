@@ -36,9 +36,12 @@ def _cmd_gaz_build(args: argparse.Namespace) -> int:
     if args.if_needed and not args.out:
         # Opening the embedded gazetteer builds it only if it is missing, invalid or out of date.
         with gazetteer.open_gazetteer(progress=not args.quiet) as gaz:
-            print(f"gazetteer ready: {gaz.path}")
+            keys = gazetteer.write_name_keys(gaz)
+            print(f"gazetteer ready: {gaz.path} (name keys: {keys.name})")
         return Exit.OK
     report = gazetteer.build(out, progress=not args.quiet)
+    with gazetteer.open_gazetteer(out) as gaz:
+        gazetteer.write_name_keys(gaz)
     print(
         f"built {report.path}: {report.places:,} places, {report.names:,} names, "
         f"{report.geometries:,} polygons, {report.borders:,} borders, "

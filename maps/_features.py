@@ -11,6 +11,7 @@ is GeoJSON order (lon, lat).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -27,12 +28,15 @@ from geo._types import ParseResult, Place, Resolution, Statement
 
 __all__ = [
     "ROLE_ORDER",
+    "DocumentPart",
+    "FeatureBuilder",
     "FeatureSet",
     "MentionRow",
     "PlaceFeature",
     "StatementRef",
     "StatementRow",
     "build_features",
+    "document_part",
     "geometry_to_geojson",
 ]
 
@@ -400,13 +404,250 @@ def _mention_row(res: Resolution, home: Statement | None, doc_date: dt.date | No
     )
 
 
-def build_features(results: Sequence[ParseResult], *, include_actors: bool = True) -> FeatureSet:
+@dataclass(frozen=True, slots=True)
+class DocumentPart:
+    """One document's share of a :class:`FeatureSet`: its statement and mention rows and its places.
+
+    Small and picklable, so that a worker process can build it where the document was parsed and send
+    only it.  ``places`` holds each place the document maps once (with its geometry); ``roles`` one
+    ``(place_id, role)`` per mapped mention of a place.
+    """
+
+    doc: str
+    statements: tuple[StatementRow, ...]
+    mentions: tuple[MentionRow, ...]
+    places: tuple[Place, ...]
+    roles: tuple[tuple[str, str], ...]
+
+
+def document_part(result: ParseResult) -> DocumentPart:
+    """The rows and places of one parsed document (a module-level function: it runs in workers)."""
+    document = result.document
+    by_index = {(st.doc, st.index): st for st in result.statements}
+    by_doc: dict[str, list[Statement]] = {}
+    for st in result.statements:
+        by_doc.setdefault(st.doc, []).append(st)
+
+    places: dict[str, Place] = {}
+    roles: list[tuple[str, str]] = []
+    # (doc, statement index) -> spans (start, end, place_id or None) relative to the statement.
+    spans: dict[tuple[str, int], list[tuple[int, int, str | None]]] = {}
+    mention_rows: list[MentionRow] = []
+    for r in result.resolutions:
+        m, place = r.mention, r.place
+        pid = place.place_id if place is not None else None
+        mapped = _mapped(r)
+        if place is not None and pid is not None and mapped:
+            places.setdefault(pid, place)
+            roles.append((pid, r.role))
+        home = _find_statement(by_index, by_doc, m.doc, m.sentence, m.start, m.end)
+        mention_rows.append(_mention_row(r, home, document.date))
+        if not mapped:
+            continue
+        if home is None:
+            log.warning("mention %r of %s has no statement", m.text, m.doc)
+            continue
+        span = _relative_span(home, m.start, m.end)
+        # A span outside its statement still links the place to it, unmarked (-1, -1).
+        rel = span if span is not None else (-1, -1)
+        spans.setdefault((home.doc, home.index), []).append((rel[0], rel[1], pid))
+    mention_rows.sort(key=_mention_key)
+
+    statement_rows: list[StatementRow] = []
+    for st in sorted(result.statements, key=lambda st: (st.doc, st.index)):
+        doc = document if st.doc == document.id else None
+        date = st.date if st.date is not None else (doc.date if doc else None)
+        st_spans = sorted(set(spans.get((st.doc, st.index), ())), key=lambda s: (s[0], s[1], s[2] or ""))
+        statement_rows.append(
+            StatementRow(
+                id=_statement_id(st.doc, st.index),
+                doc=st.doc,
+                index=st.index,
+                text=st.text,
+                date=_iso(date),
+                speaker=st.speaker,
+                categories=tuple(sorted(set(st.categories))),
+                source=doc.source if doc else None,
+                url=doc.url if doc else None,
+                title=doc.title if doc else None,
+                place_ids=tuple(sorted({pid for _, _, pid in st_spans if pid is not None})),
+                mentions=tuple(s for s in st_spans if s[0] >= 0),
+            )
+        )
+    return DocumentPart(
+        doc=document.id,
+        statements=tuple(statement_rows),
+        mentions=tuple(mention_rows),
+        places=tuple(places.values()),
+        roles=tuple(roles),
+    )
+
+
+def _mention_key(row: MentionRow) -> tuple[str, int, int, str]:
+    return (row.doc, row.start, row.end, row.place_id or "")
+
+
+class FeatureBuilder:
+    """Builds a :class:`FeatureSet` from documents fed one at a time, keeping only what the set needs.
+
+    Each place is kept once (one geometry, however many mentions), with the statement and mention
+    rows; the parse results themselves are not kept, so memory grows with the rows, not with the
+    places' geometries.  The set built is the same whatever the order the documents came in.
+
+    Parameters
+    ----------
+    include_actors
+        As for :func:`build_features`.
+    """
+
+    def __init__(self, *, include_actors: bool = True) -> None:
+        self.include_actors = include_actors
+        self._statements: dict[str, tuple[StatementRow, ...]] = {}
+        self._mentions: dict[str, tuple[MentionRow, ...]] = {}
+        # place_id -> (the document it is taken from: the first by id, the place)
+        self._places: dict[str, tuple[str, Place]] = {}
+        self._roles: dict[str, dict[str, int]] = {}
+        # One copy of each repeated value of the mention rows (names, kinds, reasons ...): they make up
+        # half of a row, and a place's name and reasons repeat with each of its mentions.
+        self._values: dict[Any, Any] = {}
+
+    def __len__(self) -> int:
+        """Documents added so far."""
+        return len(self._statements)
+
+    def add(self, item: ParseResult | DocumentPart) -> None:
+        """Add one document, parsed (a :class:`ParseResult`) or already made a :func:`document_part`.
+
+        Raises
+        ------
+        ValueError
+            If a document of that id was added before.
+        """
+        part = item if isinstance(item, DocumentPart) else document_part(item)
+        if part.doc in self._statements:
+            raise ValueError(f"duplicate document id {part.doc!r} in the parse results")
+        self._statements[part.doc] = part.statements
+        self._mentions[part.doc] = tuple(self._shared(row) for row in part.mentions)
+        for place in part.places:
+            kept = self._places.get(place.place_id)
+            if kept is None or part.doc < kept[0]:
+                self._places[place.place_id] = (part.doc, place)
+        for pid, role in part.roles:
+            counts = self._roles.setdefault(pid, {})
+            counts[role] = counts.get(role, 0) + 1
+
+    def _shared(self, row: MentionRow) -> MentionRow:
+        values = self._values
+        reasons = values.setdefault(row.reasons, tuple(values.setdefault(r, r) for r in row.reasons))
+        return dataclasses.replace(
+            row,
+            doc=values.setdefault(row.doc, row.doc),
+            text=values.setdefault(row.text, row.text),
+            place_id=values.setdefault(row.place_id, row.place_id),
+            name=values.setdefault(row.name, row.name),
+            kind=values.setdefault(row.kind, row.kind),
+            country_code=values.setdefault(row.country_code, row.country_code),
+            role=values.setdefault(row.role, row.role),
+            admin1_code=values.setdefault(row.admin1_code, row.admin1_code),
+            form=values.setdefault(row.form, row.form),
+            head=values.setdefault(row.head, row.head),
+            source=values.setdefault(row.source, row.source),
+            reasons=reasons,
+            speaker=values.setdefault(row.speaker, row.speaker),
+            date=values.setdefault(row.date, row.date),
+            categories=values.setdefault(row.categories, row.categories),
+        )
+
+    def build(self) -> FeatureSet:
+        """The features set of every document added so far."""
+        docs = sorted(self._statements)
+        dropped = (
+            set()
+            if self.include_actors
+            else {pid for pid, rs in self._roles.items() if _dominant_role(rs) == "actor"}
+        )
+        mention_rows = [
+            row
+            for doc in docs
+            for row in self._mentions[doc]
+            # Without actors, a place name inside an organisation's name (always an actor) goes too.
+            if row.place_id not in dropped and (self.include_actors or row.form != "organisation")
+        ]
+        statement_rows: list[StatementRow] = []
+        place_statements: dict[str, list[StatementRow]] = {}
+        for doc in docs:
+            for row in self._statements[doc]:
+                if dropped:
+                    row = _without(row, dropped)
+                statement_rows.append(row)
+                for pid in row.place_ids:
+                    place_statements.setdefault(pid, []).append(row)
+
+        features: list[PlaceFeature] = []
+        for pid in sorted(self._places):
+            if pid in dropped:
+                continue
+            place = self._places[pid][1]
+            rows = place_statements.get(pid, [])
+            refs = tuple(
+                StatementRef(
+                    doc=row.doc,
+                    index=row.index,
+                    text=row.text,
+                    date=row.date,
+                    speaker=row.speaker,
+                    categories=row.categories,
+                    source=row.source,
+                    url=row.url,
+                    title=row.title,
+                    mentions=tuple((s, e) for s, e, p in row.mentions if p == pid),
+                )
+                for row in rows
+            )
+            dates = sorted(row.date for row in rows if row.date is not None)
+            features.append(
+                PlaceFeature(
+                    place_id=pid,
+                    name=place.name,
+                    kind=place.kind,
+                    country_code=place.country_code,
+                    geonameid=_int_or_none(place.geonameid),
+                    precision=place.precision,
+                    role=_dominant_role(self._roles[pid]),
+                    n_mentions=sum(self._roles[pid].values()),
+                    n_statements=len(rows),
+                    first_date=dates[0] if dates else None,
+                    last_date=dates[-1] if dates else None,
+                    categories=tuple(sorted({c for row in rows for c in row.categories})),
+                    statements=refs,
+                    geometry=_place_geometry(place),
+                )
+            )
+        return FeatureSet(
+            features=tuple(features), statements=tuple(statement_rows), mentions=tuple(mention_rows)
+        )
+
+
+def _without(row: StatementRow, dropped: set[str]) -> StatementRow:
+    """``row`` without the places in ``dropped`` (actors left out of the map)."""
+    return dataclasses.replace(
+        row,
+        place_ids=tuple(pid for pid in row.place_ids if pid not in dropped),
+        mentions=tuple(s for s in row.mentions if s[2] not in dropped),
+    )
+
+
+def build_features(
+    results: Iterable[ParseResult | DocumentPart], *, include_actors: bool = True
+) -> FeatureSet:
     """Build the features model from parsed documents.
 
     Parameters
     ----------
     results
-        One :class:`~geo._types.ParseResult` per document.  Document ids must be unique.
+        One :class:`~geo._types.ParseResult` (or :class:`DocumentPart`) per document, any iterable:
+        each is reduced to its rows as it comes, so a generator keeps memory flat.  Document ids must
+        be unique.
     include_actors
         Keep places whose dominant role is ``actor`` (and their mentions, and the mentions of
         place names inside organisations' names).  They are kept by default: a GIS user may want
@@ -425,124 +666,7 @@ def build_features(results: Sequence[ParseResult], *, include_actors: bool = Tru
     ValueError
         If two results share a document id.
     """
-    docs: dict[str, ParseResult] = {}
+    builder = FeatureBuilder(include_actors=include_actors)
     for res in results:
-        doc_id = res.document.id
-        if doc_id in docs:
-            raise ValueError(f"duplicate document id {doc_id!r} in the parse results")
-        docs[doc_id] = res
-
-    places: dict[str, Place] = {}
-    roles: dict[str, list[str]] = {}
-    statement_of: dict[tuple[str, int], Statement] = {}
-    for doc_id in sorted(docs):
-        res = docs[doc_id]
-        for st in res.statements:
-            statement_of[(st.doc, st.index)] = st
-        for r in res.resolutions:
-            if r.place is not None and _mapped(r):
-                places.setdefault(r.place.place_id, r.place)
-                roles.setdefault(r.place.place_id, []).append(r.role)
-
-    dropped = set() if include_actors else {pid for pid, rs in roles.items() if _dominant_role(rs) == "actor"}
-
-    # (doc, statement index) -> spans (start, end, place_id or None) relative to the statement.
-    spans: dict[tuple[str, int], list[tuple[int, int, str | None]]] = {}
-    mention_rows: list[MentionRow] = []
-    for doc_id in sorted(docs):
-        res = docs[doc_id]
-        by_index = {(st.doc, st.index): st for st in res.statements}
-        by_doc: dict[str, list[Statement]] = {}
-        for st in res.statements:
-            by_doc.setdefault(st.doc, []).append(st)
-        for r in res.resolutions:
-            m, place = r.mention, r.place
-            pid = place.place_id if place is not None else None
-            mapped = _mapped(r)
-            # Without actors, a place name inside an organisation's name (always an actor) goes too.
-            if pid in dropped or (not mapped and not include_actors):
-                continue
-            home = _find_statement(by_index, by_doc, m.doc, m.sentence, m.start, m.end)
-            mention_rows.append(_mention_row(r, home, res.document.date))
-            if not mapped:
-                continue
-            if home is None:
-                log.warning("mention %r of %s has no statement", m.text, m.doc)
-                continue
-            span = _relative_span(home, m.start, m.end)
-            # A span outside its statement still links the place to it, unmarked (-1, -1).
-            rel = span if span is not None else (-1, -1)
-            spans.setdefault((home.doc, home.index), []).append((rel[0], rel[1], pid))
-
-    mention_rows.sort(key=lambda row: (row.doc, row.start, row.end, row.place_id or ""))
-
-    statement_rows: list[StatementRow] = []
-    place_statements: dict[str, list[StatementRow]] = {}
-    for key in sorted(statement_of):
-        st = statement_of[key]
-        doc = docs[st.doc].document if st.doc in docs else None
-        date = st.date if st.date is not None else (doc.date if doc else None)
-        st_spans = sorted(set(spans.get(key, ())), key=lambda s: (s[0], s[1], s[2] or ""))
-        place_ids = tuple(sorted({pid for _, _, pid in st_spans if pid is not None}))
-        row = StatementRow(
-            id=_statement_id(st.doc, st.index),
-            doc=st.doc,
-            index=st.index,
-            text=st.text,
-            date=_iso(date),
-            speaker=st.speaker,
-            categories=tuple(sorted(set(st.categories))),
-            source=doc.source if doc else None,
-            url=doc.url if doc else None,
-            title=doc.title if doc else None,
-            place_ids=place_ids,
-            mentions=tuple(s for s in st_spans if s[0] >= 0),
-        )
-        statement_rows.append(row)
-        for pid in place_ids:
-            place_statements.setdefault(pid, []).append(row)
-
-    features: list[PlaceFeature] = []
-    for pid in sorted(places):
-        if pid in dropped:
-            continue
-        place = places[pid]
-        rows = place_statements.get(pid, [])
-        refs = tuple(
-            StatementRef(
-                doc=row.doc,
-                index=row.index,
-                text=row.text,
-                date=row.date,
-                speaker=row.speaker,
-                categories=row.categories,
-                source=row.source,
-                url=row.url,
-                title=row.title,
-                mentions=tuple((s, e) for s, e, p in row.mentions if p == pid),
-            )
-            for row in rows
-        )
-        dates = sorted(row.date for row in rows if row.date is not None)
-        features.append(
-            PlaceFeature(
-                place_id=pid,
-                name=place.name,
-                kind=place.kind,
-                country_code=place.country_code,
-                geonameid=_int_or_none(place.geonameid),
-                precision=place.precision,
-                role=_dominant_role(roles[pid]),
-                n_mentions=len(roles[pid]),
-                n_statements=len(rows),
-                first_date=dates[0] if dates else None,
-                last_date=dates[-1] if dates else None,
-                categories=tuple(sorted({c for row in rows for c in row.categories})),
-                statements=refs,
-                geometry=_place_geometry(place),
-            )
-        )
-
-    return FeatureSet(
-        features=tuple(features), statements=tuple(statement_rows), mentions=tuple(mention_rows)
-    )
+        builder.add(res)
+    return builder.build()

@@ -10,17 +10,22 @@ from a report (text, ids, titles, sources, URLs, speakers, categories, place nam
 replacing a random placeholder that must occur exactly once.  The island is JSON with ``<``, ``>``,
 ``&``, U+2028 and U+2029 escaped as ``\\u003c`` etc., so a ``</script>`` in a report cannot end it.
 
-geomap.js reads the island with ``JSON.parse`` and builds popups, the panel, the legend and the
-per-category and per-source layer switches from it with ``textContent`` (a switch's label, which
-Leaflet's layer control sets as ``innerHTML``, is HTML-escaped first); the config passed to
-``GeoMapApp.init`` holds no report string.
+geomap.js reads the island with ``JSON.parse`` and builds popups, the panel (search, filters,
+category chips, timeline, the statement list), the legend and the downloads from it with
+``textContent``; the config passed to ``GeoMapApp.init`` holds no report string.
+
+The page works with no network: Leaflet, Leaflet.markercluster (1.1.0, MIT, the copy that the
+folium-offline package ships) and geomap's script and stylesheet are always inlined, the Natural
+Earth basemap is drawn underneath, and online tiles (:func:`tile_spec`) are added over it only once
+a first tile has loaded.  The panel is built before anything is drawn, and if the map cannot be
+made at all the statements are listed plainly.
 
 Every place is one feature of one ``L.geoJSON`` layer per group (points, areas, lines, dateline,
-actors).  Activity categories and source documents are layers of the layer control too, but they hold
-no copy of the features: switching one off hides every statement of that category (or document), and
-a place stays on the map while at least one of its statements is shown.  With several dates a
-"from / to" pair of selects filters the same way (a Timeline layer would be one more copy of the
-features and would not combine with the category and source switches).
+actors); points are clustered with counts; a group that starts hidden (actors) is drawn when first
+shown.  Categories, reports, text, time and "only what is in view" filter the statements; a place
+stays on the map while at least one of its statements is shown, and takes the colour of its most
+frequent shown category.  Shapes are simplified for display (:func:`display_geometry`); the
+GeoJSON, GeoPackage and CSV files keep the full geometry.
 """
 
 from __future__ import annotations
@@ -39,9 +44,11 @@ from importlib import resources
 from typing import Any
 
 import folium
-from branca.element import MacroElement
-from folium.plugins import Fullscreen
+import shapely
+from branca.element import Element, MacroElement
+from folium.plugins import Fullscreen, MarkerCluster
 from folium.template import Template
+from shapely.geometry.base import BaseGeometry
 
 from maps._features import FeatureSet, PlaceFeature, geometry_to_geojson
 from maps._io import atomic_write_text
@@ -50,21 +57,21 @@ __all__ = ["Legend", "StatementsPanel", "render_map", "write_map"]
 
 log = logging.getLogger(__name__)
 
-#: Colour-blind-safe qualitative palette (Okabe–Ito, then Tableau's muted tones).
+#: Colour-blind-safe qualitative palette: Paul Tol's "muted" scheme (distinct for deuteranopes and
+#: protanopes).  geomap.js gives its colours to the categories shown, most frequent first, so no two
+#: shown categories share one; past nine shown, the rest are drawn as "other" (OTHER_COLOR).
 PALETTE = (
-    "#0072B2",
-    "#D55E00",
-    "#009E73",
-    "#CC79A7",
-    "#E69F00",
-    "#56B4E9",
-    "#8C564B",
-    "#7F3C8D",
-    "#B8860B",
-    "#17BECF",
-    "#E15759",
-    "#4E79A7",
+    "#332288",
+    "#88CCEE",
+    "#44AA99",
+    "#117733",
+    "#999933",
+    "#DDCC77",
+    "#CC6677",
+    "#882255",
+    "#AA4499",
 )
+OTHER_COLOR = "#8A8A8A"
 DEFAULT_COLOR = "#4a5a6a"
 ACTOR_COLOR = "#7b7b7b"
 HIGHLIGHT_COLOR = "#d1495b"
@@ -72,6 +79,8 @@ HIGHLIGHT_COLOR = "#d1495b"
 MAX_SOURCE_LAYERS = 30
 #: Decimals kept for drawing (about a metre); the GeoJSON file keeps six.
 MAP_DECIMALS = 5
+#: Width in screen pixels of a shape fitted to the map: sets the display simplification tolerance.
+DISPLAY_PIXELS = 1500
 
 ATTRIBUTION = (
     'Places: <a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0) · '
@@ -146,6 +155,22 @@ def _main_category(feature: PlaceFeature) -> str | None:
     return min(counts, key=lambda c: (-counts[c], c))
 
 
+def display_geometry(geom: BaseGeometry) -> BaseGeometry:
+    """``geom`` simplified for drawing at the zoom that shows it whole.
+
+    A shape is first seen fitted to the map, about ``DISPLAY_PIXELS`` across, so a vertex closer
+    than one such pixel to the simplified outline cannot be seen: the tolerance is the shape's
+    extent divided by ``DISPLAY_PIXELS``.  Leaflet simplifies again at each zoom as it draws; the
+    GeoJSON, GeoPackage and CSV files keep the full geometry.
+    """
+    if geom.geom_type == "Point" or shapely.get_num_coordinates(geom) < 64:
+        return geom
+    minx, miny, maxx, maxy = geom.bounds
+    tolerance = max(maxx - minx, maxy - miny) / DISPLAY_PIXELS
+    simple = geom.simplify(tolerance, preserve_topology=True)
+    return geom if simple.is_empty else simple
+
+
 def _script_json(value: Any) -> str:
     """JSON that is safe inside a ``<script>`` element: no ``<``, ``>`` or ``&`` left."""
     text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
@@ -187,7 +212,7 @@ def _payload(fs: FeatureSet, title: str, basemap: Mapping[str, Any] | None) -> d
         features.append(
             {
                 "type": "Feature",
-                "geometry": geometry_to_geojson(f.geometry, decimals=MAP_DECIMALS),
+                "geometry": geometry_to_geojson(display_geometry(f.geometry), decimals=MAP_DECIMALS),
                 "properties": {
                     "id": f.place_id,
                     "name": f.name,
@@ -207,9 +232,16 @@ def _payload(fs: FeatureSet, title: str, basemap: Mapping[str, Any] | None) -> d
     for row in fs.statements:
         docs.setdefault(row.doc, {"title": row.title, "source": row.source, "url": row.url, "date": row.date})
     present = {_legend_kind(f) for f in fs.features}
+    n_by_cat = Counter(c for row in fs.statements for c in row.categories)
+    rank = {c: i for i, c in enumerate(sorted(cats, key=lambda c: (-n_by_cat[c], c)))}
     categories = [
-        {"name": c, "label": c.replace("_", " "), "color": PALETTE[i % len(PALETTE)]}
-        for i, c in enumerate(cats)
+        {
+            "name": c,
+            "label": c.replace("_", " "),
+            "color": PALETTE[rank[c]] if rank[c] < len(PALETTE) else OTHER_COLOR,
+            "n": n_by_cat[c],
+        }
+        for c in cats
     ]
     return {
         "title": title,
@@ -274,12 +306,6 @@ class StatementsPanel(MacroElement):
         """
         {% macro header(this, kwargs) %}
         <style>{{ this.slots["css"] }}</style>
-        <style>
-          #{{ this._parent.get_name() }} {
-            position: absolute !important; top: 0; left: 0; bottom: 0; right: var(--geomap-panel-w);
-            width: auto !important; height: auto !important;
-          }
-        </style>
         <script>{{ this.slots["js"] }}</script>
         {% endmacro %}
         {% macro html(this, kwargs) %}
@@ -375,18 +401,62 @@ def _inline_assets(page: str) -> str:
     return page
 
 
+#: A tile URL template given by the caller: https, the {z}/{x}/{y} placeholders and no character that
+#: HTML, a template engine or a quote could act on.
+_TILE_URL = re.compile(r"https://[A-Za-z0-9.\-]+(?::[0-9]+)?/[A-Za-z0-9._~/\-?=&%{}]*")
+_TILE_PLACEHOLDERS = re.compile(r"\{([a-z]+)\}")
+
+
+def tile_spec(tiles: str) -> dict[str, Any] | None:
+    """What geomap.js needs to add online tiles: ``None`` for ``"none"``, else url and attribution.
+
+    ``tiles`` is ``"none"``, an xyzservices / folium provider name (``"OpenStreetMap"``,
+    ``"CartoDB.Positron"``) or an ``https://`` URL template with ``{z}``, ``{x}`` and ``{y}``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown provider or a URL template that is not of that form.
+    """
+    if tiles.strip().lower() == "none":
+        return None
+    if tiles.startswith(("http://", "https://")):
+        names = set(_TILE_PLACEHOLDERS.findall(tiles))
+        bad_names = names - {"s", "z", "x", "y", "r"}
+        if not _TILE_URL.fullmatch(tiles) or "{{" in tiles or not {"z", "x", "y"} <= names or bad_names:
+            raise ValueError(
+                f"not a tile URL template {tiles!r}: give https://host/path/{{z}}/{{x}}/{{y}}.png "
+                "(placeholders {s}, {z}, {x}, {y}, {r} only)"
+            )
+        host = tiles.split("/")[2]
+        return {
+            "url": tiles,
+            "attribution": f"Tiles: {html.escape(host)}",
+            "maxZoom": 19,
+            "subdomains": "abc",
+        }
+    layer = _tile_layer(tiles)
+    return {
+        "url": layer.tiles,
+        "attribution": layer.options.get("attribution") or "",
+        "maxZoom": layer.options.get("max_zoom", 19),
+        "subdomains": layer.options.get("subdomains", "abc"),
+    }
+
+
 def _tile_layer(tiles: str) -> folium.TileLayer:
     # xyzservices warns on some providers (CartoDB now asks for an API key); say it through logging
     # rather than as a warning that a caller running with warnings-as-errors would trip over.
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            # Only a provider's name is accepted (folium wants an attribution with a URL of one's
-            # own), so the URL and attribution drawn come from xyzservices, not from the caller.
+            # Only a provider's name is accepted here (folium wants an attribution with a URL of
+            # one's own), so the URL and attribution drawn come from xyzservices, not from the caller.
             layer = folium.TileLayer(tiles, control=False)
         except ValueError as exc:
             raise ValueError(
-                f"unknown tile provider {tiles!r}: give an xyzservices name such as 'OpenStreetMap'"
+                f"unknown tile provider {tiles!r}: give an xyzservices name such as 'OpenStreetMap', "
+                "an https:// URL template or 'none'"
             ) from exc
     for w in caught:
         log.warning("tile provider %r: %s", tiles, w.message)
@@ -404,19 +474,24 @@ def render_map(
     basemap: Mapping[str, Any] | None = None,
     title: str | None = None,
 ) -> str:
-    """Render ``fs`` as one HTML page.
+    """Render ``fs`` as one self-contained HTML page that works with no network.
+
+    Leaflet, its plugins and geomap's own script and stylesheet are always inlined; the Natural
+    Earth ``basemap`` is drawn underneath, and online tiles are an addition that geomap.js adds
+    over it only once a first tile has loaded.
 
     Parameters
     ----------
     fs
         The features model (:func:`maps.build_features`).
     offline
-        Inline every script and stylesheet and draw no tiles: the page renders with no network.
+        Draw no tiles at all (the same as ``tiles="none"``): nothing is ever requested.
     tiles
-        Tile provider for the online page (an xyzservices / folium name); ignored when ``offline``.
+        ``"none"``, a tile provider (an xyzservices / folium name) or an ``https://`` URL template
+        with ``{z}``, ``{x}``, ``{y}`` (see :func:`tile_spec`); ignored when ``offline``.
     basemap
         GeoJSON-like FeatureCollection of country outlines drawn as a grey vector layer beneath the
-        places (meant for offline pages; drawn online too if given).
+        places and beneath any tiles.
     title
         Shown at the top of the statements panel and as the page title; defaults to the report's
         title, or "Places in N reports".
@@ -427,6 +502,7 @@ def render_map(
         The HTML page.
     """
     title = title if title is not None else _default_title(fs)
+    tile = None if offline else tile_spec(tiles)
     slots = _new_slots()
     # The page folium renders holds only our own strings: the title, like every report string, is
     # put in after rendering (see the module docstring).
@@ -440,50 +516,54 @@ def render_map(
         world_copy_jump=False,
     )
     fmap.add_to(figure)
-    # Only Leaflet is needed: no jQuery, Bootstrap or icon fonts.
-    fmap.default_js = [js for js in fmap.default_js if js[0] == "leaflet"]
-    fmap.default_css = [css for css in fmap.default_css if css[0] == "leaflet_css"]
-    if not offline:
-        _tile_layer(tiles).add_to(fmap)
+    # Only Leaflet and MarkerCluster are needed: no jQuery, Bootstrap or icon fonts.
+    fmap.default_js = [js for js in fmap.default_js if js[0] == "leaflet"] + list(MarkerCluster.default_js)
+    fmap.default_css = [css for css in fmap.default_css if css[0] == "leaflet_css"] + list(
+        MarkerCluster.default_css
+    )
 
     payload = _payload(fs, title, basemap)
+    payload["tiles"] = tile
     counts = Counter(f["properties"]["group"] for f in payload["features"])
 
-    groups: dict[str, str] = {}
+    group_layers: dict[str, folium.FeatureGroup] = {}
     if basemap is not None:
         fg = folium.FeatureGroup(name="Basemap: Natural Earth outlines", overlay=True, show=True)
         fg.add_to(fmap)
-        groups["basemap"] = fg.get_name()
+        group_layers["basemap"] = fg
     for key, label in GROUPS:
         if not counts.get(key):
             continue
         fg = folium.FeatureGroup(name=f"{label} ({counts[key]})", show=key != "actors")
         fg.add_to(fmap)
-        groups[key] = fg.get_name()
+        group_layers[key] = fg
 
     Fullscreen(position="topleft").add_to(fmap)
-    # The per-category and per-source switches are added by geomap.js from the data island.
-    filters = payload["filters"]
-    n_switches = len(groups) + len(filters["categories"]) + len(filters["sources"])
-    layer_control = folium.LayerControl(position="topright", collapsed=n_switches > 8)
+    # Categories and sources are filtered in the panel (chips, a report list), built by geomap.js
+    # from the data island; the layer control holds only the geometry groups.
+    layer_control = folium.LayerControl(position="topright", collapsed=True)
     layer_control.add_to(fmap)
+    stable_ids = _StableIds()
+    stable_ids(figure)  # before any name is read
+    groups = {key: fg.get_name() for key, fg in group_layers.items()}
     config = {
         "map": fmap.get_name(),
         "panelId": "geomap-panel",
         "dataId": "geomap-data",
         "groups": groups,
         "attribution": ATTRIBUTION,
-        "offline": offline,
+        "offline": tile is None,
         "actorColor": ACTOR_COLOR,
         "defaultColor": DEFAULT_COLOR,
+        "otherColor": OTHER_COLOR,
         "highlightColor": HIGHLIGHT_COLOR,
+        "palette": list(PALETTE),
     }
     StatementsPanel(config, slots=slots, layer_control=layer_control.get_name()).add_to(fmap)
     Legend("bottomleft").add_to(fmap)
+    stable_ids(figure)
 
-    page = figure.render()
-    if offline:
-        page = _inline_assets(page)  # before any report text is in the page
+    page = _inline_assets(figure.render())  # before any report text is in the page
     return _fill_slots(
         page,
         {
@@ -493,6 +573,23 @@ def render_map(
             slots["data"]: _script_json(payload),
         },
     )
+
+
+class _StableIds:
+    """Gives folium's elements ids in creation order instead of random ones, so the same input gives
+    the same page byte for byte (folium names each element ``<kind>_<uuid4 hex>``)."""
+
+    def __init__(self) -> None:
+        self._seen: set[int] = set()
+
+    def __call__(self, root: Element) -> None:
+        stack = [root]
+        while stack:
+            element = stack.pop()
+            if id(element) not in self._seen:
+                self._seen.add(id(element))
+                element._id = f"{len(self._seen):08x}"
+            stack.extend(reversed(list(element._children.values())))
 
 
 def write_map(fs: FeatureSet, path: str | os.PathLike[str], **kw: Any) -> None:

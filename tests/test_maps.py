@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from browser_util import HOSTILE, sample_results
 
 import maps
+import maps._html as maps_html
 
 MAPS_DIR = Path(maps.__file__).parent
 BASEMAP = {
@@ -220,30 +221,66 @@ def test_javascript_urls_are_not_linked(online: str) -> None:
     assert "javascript:alert(3)" in json.dumps(blob(online)["docs"])  # kept as data, not as a link
 
 
-def test_offline_page_loads_nothing_from_the_network(offline: str) -> None:
-    page = parse(offline)
+@pytest.mark.parametrize("which", ["online", "offline"])
+def test_every_page_loads_nothing_from_the_network(which: str, online: str, offline: str) -> None:
+    """Online or not, Leaflet, MarkerCluster and geomap's code are inlined: no script or style is fetched."""
+    text = online if which == "online" else offline
+    page = parse(text)
     for tag, attrs in page.elements:
         for key in ("src", "href"):
             value = attrs.get(key) or ""
             if tag in ("script", "link", "img", "iframe"):
                 assert not value.startswith(("http://", "https://", "//")), (tag, value)
     assert not page.find("link", rel="stylesheet")
-    assert "tile.openstreetmap" not in offline and "basemaps.cartocdn" not in offline
-    assert "L.tileLayer" not in offline
-    assert "L.Control.FullScreen" in offline or "Control.FullScreen" in offline  # plugin inlined
+    # Tiles, if any, are added by geomap.js once one has loaded: folium draws no tile layer.
+    assert "tile.openstreetmap.org" not in text.replace(blob_text(text), "")
+    assert "Control.FullScreen" in text  # plugin inlined
+    assert "L.MarkerClusterGroup=" in text  # clustering inlined
     assert len([1 for a, t in page.scripts if "Leaflet" in t and "L.version" not in t]) >= 1
+
+
+def test_offline_page_asks_for_no_tiles(offline: str) -> None:
+    assert "tile.openstreetmap" not in offline and "basemaps.cartocdn" not in offline
     assert config(offline)["offline"] is True
+    assert blob(offline)["tiles"] is None
     assert blob(offline)["basemap"] == BASEMAP
     assert "basemap" in config(offline)["groups"]
 
 
-def test_online_page_uses_tiles_and_credits_sources(online: str) -> None:
-    page = parse(online)
-    srcs = [a.get("src") or "" for a in page.find("script")]
-    assert any("leaflet@1.9.3" in s for s in srcs)
-    assert "L.tileLayer(" in online
+def test_online_page_adds_tiles_and_credits_sources(online: str) -> None:
+    tiles = blob(online)["tiles"]
+    assert tiles["url"] == "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    assert "OpenStreetMap" in tiles["attribution"]
+    assert config(online)["offline"] is False
     attribution = config(online)["attribution"]
     assert "GeoNames" in attribution and "CC BY 4.0" in attribution and "Natural Earth" in attribution
+
+
+@pytest.mark.parametrize(
+    ("tiles", "url"),
+    [
+        ("none", None),
+        ("NONE", None),
+        ("CartoDB.Positron", "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png"),
+        ("https://tiles.example/{z}/{x}/{y}.png", "https://tiles.example/{z}/{x}/{y}.png"),
+    ],
+)
+def test_tile_choices(fs: maps.FeatureSet, tiles: str, url: str | None) -> None:
+    spec = maps_html.tile_spec(tiles)
+    assert (spec and spec["url"]) == url
+    if url and url.startswith("https://tiles.example"):
+        assert spec is not None and spec["attribution"] == "Tiles: tiles.example"
+
+
+def test_display_geometry_is_simplified_and_exports_are_not() -> None:
+    from shapely.geometry import Point
+
+    circle = Point(13.18, 32.89).buffer(1.0, quad_segs=512)  # 2,049 vertices
+    simple = maps_html.display_geometry(circle)
+    assert len(simple.exterior.coords) < len(circle.exterior.coords) / 4
+    assert simple.symmetric_difference(circle).area < circle.area * 0.005
+    small = Point(0, 0).buffer(1.0, quad_segs=4)
+    assert maps_html.display_geometry(small) is small
 
 
 def test_single_date_has_no_time_filter_data() -> None:
@@ -270,8 +307,12 @@ def test_public_api() -> None:
     assert sorted(maps.__all__) == sorted(
         [
             "build_features",
+            "document_part",
+            "DocumentPart",
+            "FeatureBuilder",
             "FeatureSet",
             "OutputError",
+            "tile_spec",
             "render_map",
             "write_map",
             "write_geojson",
@@ -300,7 +341,22 @@ def test_maps_imports_neither_gazetteer_nor_text_parsing() -> None:
                     assert module == "geo._types", (path.name, module)
 
 
-@pytest.mark.parametrize("tiles", ["{{7*7}}", "https://tiles.example/{z}/{x}/{y}.png", "NoSuchProvider"])
+@pytest.mark.parametrize("tiles", ["{{7*7}}", "NoSuchProvider"])
 def test_unknown_tile_provider_is_named(fs: maps.FeatureSet, tiles: str) -> None:
     with pytest.raises(ValueError, match=f"unknown tile provider {re.escape(repr(tiles))}"):
+        maps.render_map(fs, tiles=tiles)
+
+
+@pytest.mark.parametrize(
+    "tiles",
+    [
+        "http://tiles.example/{z}/{x}/{y}.png",
+        "https://tiles.example/{{z}}/{x}/{y}.png",
+        "https://tiles.example/{z}/{x}.png",
+        'https://tiles.example/{z}/{x}/{y}.png"><script>',
+        "https://tiles.example/{z}/{x}/{y}.png?k={key}",
+    ],
+)
+def test_bad_tile_url_templates_are_refused(fs: maps.FeatureSet, tiles: str) -> None:
+    with pytest.raises(ValueError, match="not a tile URL template"):
         maps.render_map(fs, tiles=tiles)

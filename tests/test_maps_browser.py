@@ -110,8 +110,8 @@ def test_features_per_layer(page: WebDriver) -> None:
         "areas": [4, 4],
         "lines": [1, 1],
         "dateline": [1, 1],
-        "actors": [1, 0],  # drawn but its layer starts off
-    }
+    }  # the actors' layer starts off, so its shapes are not even drawn yet
+    assert page.execute_script("return geomap.layers.actors === undefined")
     # Same count through the Leaflet map object that folium created.
     map_name = page.execute_script("return geomap.cfg.map")
     n_paths = page.execute_script(
@@ -187,8 +187,9 @@ def test_source_links_in_popups(page: WebDriver) -> None:
     assert link.text == "Example Wire"
 
 
-def test_toggling_layers_in_the_layer_control(page: WebDriver) -> None:
+def test_toggling_layers_and_filters(page: WebDriver) -> None:
     from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.support.ui import Select
 
     control = page.find_element("css selector", ".leaflet-control-layers")
     ActionChains(page).move_to_element(control).perform()
@@ -211,22 +212,32 @@ def test_toggling_layers_in_the_layer_control(page: WebDriver) -> None:
     toggle("Points: towns")
     assert page.execute_script("return geomap.countOnMap('points')") == 2
 
-    toggle("Activity: shelling")  # Misrata and southern Fezzan are only ever shelled
+    def chip(name: str, part: str = "toggle") -> None:
+        page.execute_script(
+            "var want = arguments[0], part = arguments[1];"
+            "var chip = Array.from(document.querySelectorAll('.geomap-chip')).find(function (c) {"
+            "  return c.querySelector('.geomap-chip-name').textContent === want; });"
+            "chip.querySelector('.geomap-chip-' + part).click();",
+            name,
+            part,
+        )
+
+    chip("shelling")  # Misrata and southern Fezzan are only ever shelled
     assert page.execute_script("return geomap.countOnMap('areas')") == 2
-    hidden = page.execute_script("return document.querySelectorAll('.geomap-st.geomap-hidden').length")
-    assert hidden == 1
-    toggle("Activity: shelling")
+    listed = page.execute_script("return document.querySelectorAll('.geomap-st').length")
+    assert listed == 4
+    chip("shelling")
     assert page.execute_script("return geomap.countOnMap('areas')") == 4
 
-    toggle("Actors:")
+    toggle("Actors:")  # drawn on first show
     assert page.execute_script("return geomap.countOnMap('actors')") == 1
     assert (
         page.execute_script("return geomap.byPlace['geonames:3017382'][0].getElement().isConnected") is True
     )
 
-    toggle("Source: Example Wire")  # the other report has only Benghazi and the border
+    Select(page.find_element("css selector", ".geomap-filter-doc")).select_by_value("wire-2019-04-10")
     counts = page.execute_script("return [geomap.countOnMap('points'), geomap.countOnMap('lines')]")
-    assert counts == [1, 1]
+    assert counts == [1, 1]  # the other report has only Benghazi and the border
 
 
 def test_time_filter(page: WebDriver) -> None:

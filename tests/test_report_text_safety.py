@@ -98,7 +98,9 @@ def test_every_report_string_comes_out_of_the_island_as_it_went_in(page: str) ->
         assert doc["url"] == (payload if payload.startswith("pl08") else PAYLOAD_URLS[i % len(PAYLOAD_URLS)])
         assert names[f"test:{i}:{payload}"] == f"Zawiya {payload}"
     assert names["__proto__"] == "constructor"
-    assert "49" not in json.dumps(data) and "42" not in json.dumps(data)
+    # No template computed 7*7 or 6*7 anywhere in the report strings (colours are ours: left out).
+    text = re.sub(r'"color": "#[0-9A-Fa-f]{6}"', "", json.dumps(data))
+    assert "49" not in text and "42" not in text
     assert "{# not a comment #} stays" in statements[f"doc {PAYLOADS[2]}"]["t"]
 
 

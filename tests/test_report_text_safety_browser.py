@@ -155,62 +155,72 @@ def test_popups_and_tooltips_show_payloads_literally(page: WebDriver) -> None:
     assert_nothing_ran(page)
 
 
-def test_layer_switches_show_payloads_literally_and_filter(page: WebDriver) -> None:
-    labels = page.execute_script(
-        "return Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label'))"
-        "  .map(function (l) { return l.textContent.trim(); })"
+def test_filters_show_payloads_literally_and_filter(page: WebDriver) -> None:
+    chips = page.execute_script(
+        "return Array.from(document.querySelectorAll('.geomap-chip-name')).map(function (l) {"
+        "  return l.textContent; })"
+    )
+    reports = page.execute_script(
+        "return Array.from(document.querySelectorAll('.geomap-filter-doc option')).map(function (o) {"
+        "  return [o.value, o.textContent]; })"
     )
     for i, payload in enumerate(PAYLOADS):
-        assert f"Activity: cat {payload.replace('_', ' ')} (1)" in labels
-        assert f"Source: Agency {payload}, 2019-05-{1 + i:02d}" in labels
-    assert "Source: constructor, 2019-05-30" in labels
+        assert f"cat {payload}".replace("_", " ") in chips
+        assert [f"doc {payload}", f"Title {payload} · 2019-05-{1 + i:02d}"] in reports
+    assert ["__proto__", "toString · 2019-05-30"] in reports
     made = page.execute_script(
-        "return document.querySelectorAll('.leaflet-control-layers img, .leaflet-control-layers b,"
-        " .leaflet-control-layers script').length"
+        "return document.querySelectorAll('.geomap-filters img, .geomap-filters b,"
+        " .geomap-filters script, .geomap-chips img').length"
     )
     assert made == 0
-    swatches = page.execute_script(
-        "return document.querySelectorAll('.leaflet-control-layers .geomap-layer-swatch').length"
-    )
-    assert swatches == len(PAYLOADS) + 1  # one per category switch
 
-    # Switching off the source of the <script> payload hides its statement and its place.
-    target = f"Source: Agency {PAYLOADS[5]}"
+    # Choosing the report of the <script> payload keeps only its statement and its place.
     page.execute_script(
-        "var want = arguments[0];"
-        "Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label'))"
-        "  .find(function (l) { return l.textContent.trim().indexOf(want) === 0; })"
-        "  .querySelector('input').click();",
-        target,
+        "var sel = document.querySelector('.geomap-filter-doc'); sel.value = arguments[0];"
+        "sel.dispatchEvent(new Event('change'));",
+        f"doc {PAYLOADS[5]}",
     )
-    hidden = page.execute_script(
-        "return Array.from(document.querySelectorAll('.geomap-st.geomap-hidden')).map(function (n) {"
+    listed = page.execute_script(
+        "return Array.from(document.querySelectorAll('.geomap-st')).map(function (n) {"
         "  return n.getAttribute('data-statement'); })"
     )
-    assert hidden == [f"doc {PAYLOADS[5]}#0"]
-    on_map = page.execute_script(
-        "return geomap.byPlace[arguments[0]][0].getElement().isConnected", f"test:5:{PAYLOADS[5]}"
+    assert listed == [f"doc {PAYLOADS[5]}#0"]
+    assert page.execute_script("return geomap.countOnMap('points')") == 1
+    # The report's id went into the URL hash as data and comes back out unchanged.
+    assert page.execute_script("return new URLSearchParams(location.hash.slice(1)).get('doc')") == (
+        f"doc {PAYLOADS[5]}"
     )
-    assert on_map is False
-    assert page.execute_script("return geomap.countOnMap('points')") == len(PAYLOADS)
-    # The switch rebuilt by Leaflet after a change still shows the label as text.
-    labels_after = page.execute_script(
-        "return Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label'))"
-        "  .map(function (l) { return l.textContent.trim(); })"
+    page.execute_script(
+        "var sel = document.querySelector('.geomap-filter-doc'); sel.value = '';"
+        "sel.dispatchEvent(new Event('change'));"
     )
-    assert labels_after == labels
     assert_nothing_ran(page)
 
 
 def test_legend_and_search_show_payloads_literally(page: WebDriver) -> None:
     legend = page.find_element("css selector", ".geomap-legend").get_attribute("textContent") or ""
+    chips = page.find_element("css selector", ".geomap-chips").get_attribute("textContent") or ""
     for payload in PAYLOADS:
-        assert f"cat {payload}".replace("_", " ") in legend
+        assert f"cat {payload}".replace("_", " ") in chips
+    # The legend names the first nine categories shown (one colour each), then "other".
+    rows = page.execute_script(
+        "return Array.from(document.querySelectorAll('.geomap-legend-cats .geomap-legend-row'))"
+        "  .map(function (r) { return r.textContent; })"
+    )
+    assert len(rows) == 10 and all(r in legend for r in rows)
+    assert all(r in chips for r in rows[:9])
+    assert "other (6 categories)" in legend
+    made = page.execute_script(
+        "return document.querySelectorAll('.geomap-chips img, .geomap-chips b, .geomap-chips script,"
+        " .geomap-legend img, .geomap-legend b, .geomap-legend script').length"
+    )
+    assert made == 0
     options = page.execute_script(
         "return Array.from(document.querySelectorAll('#geomap-place-names option')).map(function (o) {"
         "  return o.value; })"
     )
-    assert sorted(options) == sorted([f"Zawiya {p}" for p in PAYLOADS] + ["constructor"])
+    # Each place's name, and once each spelling the reports used for it.
+    assert sorted(options) == sorted([f"Zawiya {p}" for p in PAYLOADS] + ["constructor", "Zawiya"])
     for payload in (PAYLOADS[3], PAYLOADS[5], PAYLOADS[9]):
         assert (
             page.execute_script("return geomap.find(arguments[0])", f"Zawiya {payload}")

@@ -1,0 +1,289 @@
+"""The fast paths answer as the slow ones did: caches of the gazetteer (copies out, same answers), the
+name keys beside the file, shapes built by pyproj and cached, the great-circle distance and the nearest
+anchor.  Behaviour only: no timing is asserted here (``benchmarks/bench_speed.py`` measures)."""
+
+from __future__ import annotations
+
+import math
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import shapely
+from geopy.distance import geodesic, great_circle
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import gazetteer
+import geo
+from gazetteer._store import name_keys_path, write_name_keys
+from geo._candidates import Evidence
+from geo._geometry import _directional_part, circle, directional_part, offset_area, suburbs_ring
+from geo._types import Coordinate, nearest_km
+
+_LAT = st.floats(min_value=-89.9, max_value=89.9, allow_nan=False)
+_LON = st.floats(min_value=-180.0, max_value=180.0, allow_nan=False)
+_POINTS = st.builds(Coordinate, _LAT, _LON)
+
+# names that the embedded gazetteer has, and names no place bears
+_KNOWN = ["Aleppo", "Damascus", "Idlib", "Kharkiv", "Syria", "Syrian", "Virginia", "Paris"]
+_UNKNOWN = ["Xqzvillé", "Chiquita Raquel", "Blorptown", "Zzyzxq"]
+
+
+# -- the gazetteer's caches ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def fresh() -> Iterator[gazetteer.Gazetteer]:
+    """A second connection to the embedded gazetteer, whose caches the tests fill."""
+    with gazetteer.open_gazetteer(gazetteer.default_path()) as gaz:
+        yield gaz
+
+
+def _uncached(path: Path) -> gazetteer.Gazetteer:
+    return gazetteer.open_gazetteer(path)
+
+
+def test_lookup_returns_a_copy_the_caller_may_extend(fresh: gazetteer.Gazetteer) -> None:
+    first = fresh.lookup("Aleppo", limit=10)
+    first.append(first[0])
+    first.clear()
+    again = fresh.lookup("Aleppo", limit=10)
+    assert again and again is not first
+    with _uncached(fresh.path) as other:
+        assert again == other.lookup("Aleppo", limit=10)
+
+
+@pytest.mark.parametrize("name", ["Aleppo", "Aleppo province", "Idlib", "Georgia", "Blorptown"])
+def test_lookup_answers_as_a_new_connection_with_any_iterable_of_kinds(
+    fresh: gazetteer.Gazetteer, name: str
+) -> None:
+    with _uncached(fresh.path) as other:
+        for kinds in (None, ["city"], ["admin1", "admin2"], ["country", "admin1"]):
+            expected = other.lookup(name, kinds=kinds, limit=20)
+            assert fresh.lookup(name, kinds=kinds, limit=20) == expected
+            # a generator (consumed once) asks the same question as the list
+            assert fresh.lookup(name, kinds=None if kinds is None else iter(kinds), limit=20) == expected
+            assert fresh.lookup(
+                name, kinds=kinds, name_types=iter(["name", "alt"]), limit=20
+            ) == other.lookup(name, kinds=kinds, name_types=["name", "alt"], limit=20)
+            # the limit is part of the question
+            assert fresh.lookup(name, kinds=kinds, limit=1) == expected[:1]
+
+
+def test_names_of_returns_a_copy(fresh: gazetteer.Gazetteer) -> None:
+    (aleppo,) = fresh.lookup("Aleppo", kinds=["city"], limit=1)
+    names = fresh.names_of(aleppo.id)
+    assert ("Aleppo", "name") in names or any(n == "Aleppo" for n, _ in names)
+    names.clear()
+    assert fresh.names_of(aleppo.id) and fresh.names_of(aleppo.id) == _uncached(fresh.path).names_of(
+        aleppo.id
+    )
+
+
+def test_geometry_is_decoded_once_and_equals_the_stored_polygon(fresh: gazetteer.Gazetteer) -> None:
+    syria = fresh.country("SY")
+    assert syria is not None
+    geom = fresh.geometry(syria.id)
+    assert geom is not None and fresh.geometry(syria.id) is geom  # the same immutable object
+    (wkb,) = fresh._con.execute("SELECT wkb FROM geometries WHERE place_id = ?", (syria.id,)).fetchone()
+    assert shapely.equals_exact(geom, shapely.from_wkb(wkb), tolerance=0)
+    assert fresh.geometry(-1) is None and fresh.geometry(-1) is None
+    border = fresh.border("TR", "SY")
+    assert border is not None and fresh.border("sy", "tr") is border
+
+
+def test_places_by_id_code_and_admin1_are_those_of_a_new_connection(fresh: gazetteer.Gazetteer) -> None:
+    other = _uncached(fresh.path)
+    (aleppo,) = fresh.lookup("Aleppo", kinds=["city"], limit=1)
+    for _ in range(2):
+        assert fresh.get(aleppo.id) == other.get(aleppo.id)
+        assert fresh.country("sy") == other.country("SY") and fresh.country("SY") is not None
+        assert fresh.admin1("SY", str(aleppo.admin1_code)) == other.admin1("SY", str(aleppo.admin1_code))
+        assert fresh.country("QQ") is None and fresh.get(-5) is None
+    other.close()
+
+
+# -- name keys ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def keyed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the embedded gazetteer with its name keys written beside it."""
+    path = tmp_path_factory.mktemp("keyed") / "gazetteer.sqlite"
+    shutil.copyfile(gazetteer.default_path(), path)
+    with gazetteer.open_gazetteer(path) as gaz:
+        assert write_name_keys(gaz) == name_keys_path(path) == path.with_name("gazetteer.sqlite.keys")
+    return path
+
+
+def _answers(gaz: gazetteer.Gazetteer, name: str) -> tuple[object, ...]:
+    return (
+        gaz.has_name(name),
+        gaz.has_exact_name(name),
+        gaz.name_kinds(name),
+        gaz.max_population(name),
+        gaz.lookup(name, limit=30),
+        gaz.lookup(name + " province"),
+    )
+
+
+@pytest.mark.parametrize("name", _KNOWN + _UNKNOWN)
+def test_name_keys_give_the_answers_of_the_database(
+    keyed: Path, fresh: gazetteer.Gazetteer, name: str
+) -> None:
+    with gazetteer.open_gazetteer(keyed) as gaz:
+        assert _answers(gaz, name) == _answers(fresh, name)
+        assert gaz._keys is not None  # the keys were read and used
+        assert gaz.has_name(name) is (name in _KNOWN)
+
+
+def test_name_keys_of_another_build_are_not_used(keyed: Path, tmp_path: Path) -> None:
+    other = tmp_path / "gazetteer.sqlite"
+    shutil.copyfile(keyed, other)
+    # the keys of a different build: the stamp inside does not match this file's meta
+    import marisa_trie
+
+    marisa_trie.Trie(["\x00gazetteer another build", "aleppo"]).save(str(name_keys_path(other)))
+    with gazetteer.open_gazetteer(other) as gaz:
+        assert gaz.has_name("Damascus") and gaz.lookup("Damascus")
+        assert gaz._keys is None
+
+
+def test_damaged_name_keys_are_ignored_with_a_warning(
+    keyed: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    other = tmp_path / "gazetteer.sqlite"
+    shutil.copyfile(keyed, other)
+    name_keys_path(other).write_bytes(b"not a trie at all" * 10)
+    with gazetteer.open_gazetteer(other) as gaz:
+        assert gaz.has_name("Damascus") and not gaz.has_name("Blorptown")
+    assert "unreadable name keys" in caplog.text
+
+
+# -- shapes -------------------------------------------------------------------------------------------
+
+
+def _geopy_circle(center: Coordinate, km: float, n: int = 64) -> list[tuple[float, float]]:
+    """The circle as it was built before: point by point through geopy's geodesic."""
+    out = []
+    for i in range(n):
+        p = geodesic(kilometers=km).destination((center.lat, center.lon), 360.0 * i / n)
+        out.append((p.longitude, p.latitude))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "km"),
+    [(33.51, 36.29, 12.0), (60.17, 24.94, 5.5), (-33.9, 18.4, 40.0), (0.0, 179.99, 30.0)],
+)
+def test_circles_are_the_geodesic_circles_geopy_drew(lat: float, lon: float, km: float) -> None:
+    center = Coordinate(lat, lon)
+    ring = circle(center, km)
+    got = list(ring.exterior.coords)[:-1]
+    want = _geopy_circle(center, km)
+    assert len(got) == len(want) == 64
+    # the same geodesic (Karney's) through PROJ instead of geographiclib: equal far below a metre
+    for (x1, y1), (x2, y2) in zip(got, want, strict=True):
+        assert abs(y1 - y2) < 1e-9
+        assert min(abs(x1 - x2), 360 - abs(x1 - x2)) < 1e-9
+
+
+@pytest.mark.parametrize(("direction", "km"), [("north", None), ("southwest", 20.0), ("east", 3.0)])
+def test_wedges_are_the_wedges_geopy_drew(direction: str, km: float | None) -> None:
+    center, population = Coordinate(33.31, 44.37), 5_000_000
+    wedge = offset_area(center, direction, population, km=km)
+    bearing = {"north": 0.0, "southwest": 225.0, "east": 90.0}[direction]
+    edge = 4.0 * (population / 100_000) ** 0.4
+    near, far = (max(km * 0.6, 0.5), km * 1.4) if km else (edge, 3 * edge + 10)
+    arcs = [(bearing - 30 + 60 * i / 12, far) for i in range(13)] + [
+        (bearing + 30 - 60 * i / 12, near) for i in range(13)
+    ]
+    want = []
+    for azimuth, dist in arcs:
+        p = geodesic(kilometers=dist).destination((center.lat, center.lon), azimuth)
+        want.append((p.longitude, p.latitude))
+    got = list(wedge.exterior.coords)[:-1]
+    assert len(got) == 26
+    assert max(abs(a - b) for p, q in zip(got, want, strict=True) for a, b in zip(p, q, strict=True)) < 1e-9
+
+
+def test_shapes_are_cached_per_place_and_parameters() -> None:
+    damascus, aleppo = Coordinate(33.51, 36.29), Coordinate(36.2, 37.16)
+    ring = suburbs_ring(damascus, 1_569_394)
+    assert suburbs_ring(Coordinate(33.51, 36.29), 1_569_394) is ring  # an equal centre: the same ring
+    assert suburbs_ring(damascus, 2_000_000) is not ring
+    assert not suburbs_ring(aleppo, 1_569_394).equals(ring)
+    wedge = offset_area(damascus, "north", 1_569_394)
+    assert offset_area(damascus, "north", 1_569_394) is wedge
+    assert offset_area(damascus, "north", 1_569_394, km=20.0) is not wedge
+    assert wedge.centroid.y > damascus.lat and ring.contains(shapely.Point(36.29, 33.51 + 0.08))
+    assert circle(damascus, 10.0) is circle(damascus, 10.0) and circle(damascus, 10.0, n=16) is not circle(
+        damascus, 10.0
+    )
+
+
+def test_parts_of_a_province_are_cut_once_and_as_before(gaz: gazetteer.Gazetteer) -> None:
+    latakia = gaz.lookup("Latakia", kinds=["admin1"], limit=1)[0]
+    found = gaz.geometry(latakia.id)
+    assert found is not None
+    polygon: shapely.Geometry = found
+    assert gaz.geometry(latakia.id) is found  # decoded once
+    for direction in ("north", "southwest", "central"):
+        part = directional_part(polygon, direction)
+        assert directional_part(polygon, direction) is part
+        assert part.equals(_directional_part(polygon, direction)) and polygon.contains(
+            part.representative_point()
+        )
+    # an equal polygon that is another object is cut again (the cache goes by identity), to the same part
+    copy = shapely.from_wkb(polygon.wkb)
+    assert directional_part(copy, "north") is not directional_part(polygon, "north")
+    assert directional_part(copy, "north").equals(directional_part(polygon, "north"))
+
+
+def test_a_report_naming_a_ring_twice_draws_it_once(gaz: gazetteer.Gazetteer) -> None:
+    text = "Shelling hit the suburbs of Damascus. Later the suburbs of Damascus were shelled again."
+    result = geo.Geoparser(gaz).parse(text, doc_id="r")
+    rings = [r.place for r in result.resolutions if r.place is not None and r.place.kind == "suburbs"]
+    assert len(rings) == 2 and rings[0].geometry is rings[1].geometry
+
+
+# -- distances ----------------------------------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(_POINTS, _POINTS)
+def test_km_to_is_geopys_great_circle_to_the_last_bit(a: Coordinate, b: Coordinate) -> None:
+    assert a.km_to(b) == great_circle((a.lat, a.lon), (b.lat, b.lon)).km
+
+
+@settings(max_examples=150, deadline=None)
+@given(_POINTS, st.lists(_POINTS, min_size=0, max_size=40), st.integers(min_value=1, max_value=4))
+def test_nearest_km_is_the_minimum_over_all_points(
+    point: Coordinate, points: list[Coordinate], copies: int
+) -> None:
+    anchors = tuple(points * copies)
+    want = min((point.km_to(p) for p in anchors), default=math.inf)
+    assert nearest_km(point, anchors) == want
+    assert nearest_km(point, anchors) == want  # asked again: the prepared points
+    ev = Evidence(
+        focus={},
+        total=0.0,
+        provinces=frozenset(),
+        container=None,
+        anchors=anchors,
+        dateline_country=None,
+        rivals=(),
+    )
+    assert ev.nearest_km(point) == want
+
+
+def test_nearest_km_of_many_repeated_towns_compares_with_the_distinct_ones() -> None:
+    towns = [Coordinate(33.5 + i / 10, 36.3 + i / 7) for i in range(30)]
+    anchors = tuple(towns * 100)  # 3,000 mentions of 30 towns
+    point = Coordinate(35.0, 38.0)
+    assert nearest_km(point, anchors) == min(point.km_to(t) for t in towns)
+    from geo._types import _prepared
+
+    assert len(_prepared(anchors).points) == 30
