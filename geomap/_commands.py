@@ -154,7 +154,7 @@ def _spec(args: argparse.Namespace) -> ParserSpec:
 
 
 def _parser_for(args: argparse.Namespace) -> geo.Geoparser:
-    """The parser of this process; the caller closes its gazetteer."""
+    """The parser of this process; the caller closes it (:func:`_close_parser`)."""
     online = None
     if getattr(args, "online", False):
         where = args.nominatim_url or {}
@@ -162,6 +162,13 @@ def _parser_for(args: argparse.Namespace) -> geo.Geoparser:
             path = gaz.path
         online = gazetteer.OnlineGeocoder(path, user_agent=f"geomap/{__version__}", **where)
     return _spec(args).build(online=online)
+
+
+def _close_parser(parser: geo.Geoparser) -> None:
+    """Close what the parser holds open: its gazetteer and the online geocoder's cache connection."""
+    parser.gazetteer.close()
+    if isinstance(parser.online, gazetteer.OnlineGeocoder):
+        parser.online.close()
 
 
 def _check_setup(args: argparse.Namespace) -> None:
@@ -249,7 +256,7 @@ def _outcomes(
                 geo.load_vocabulary(args.activities)
         elif args.jobs <= 1:
             parser = _parser_for(args)
-            stack.callback(parser.gazetteer.close)
+            stack.callback(_close_parser, parser)
         else:
             _check_setup(args)
         bar = stack.enter_context(tqdm(desc="geomap", unit=" doc", file=sys.stderr, disable=not show))
@@ -486,7 +493,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     docs = [Document(id=doc_id, text=text) for doc_id, text, _, _ in corpus]
     started = time.perf_counter()
     scored = []
-    with contextlib.closing(parser.gazetteer):
+    with contextlib.closing(parser.gazetteer):  # eval has no --online
         for (_, _, gold, doc_type), result in zip(corpus, parser.parse_documents(docs), strict=True):
             preds = ev.predictions(result)
             scored.append((gold, preds, doc_type))

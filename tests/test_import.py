@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gzip
 import json
@@ -301,7 +302,7 @@ def test_replaces_an_existing_file(tmp_path: Path, dumps: dict) -> None:
     out = tmp_path / "g.sqlite"
     out.write_bytes(b"an older gazetteer")
     import_geonames(**dumps, out=out, geometries=False)
-    with sqlite3.connect(out) as con:
+    with contextlib.closing(sqlite3.connect(out)) as con:
         assert con.execute("SELECT count(*) FROM places").fetchone() == (len(ALL_COUNTRIES),)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dumps", "g.sqlite"]
 
@@ -328,7 +329,7 @@ def test_geometries_calls_attach_geometries_on_the_loaded_db(
     monkeypatch.setattr("gazetteer._build.attach_geometries", fake_attach)
     report = import_geonames(**dumps, out=tmp_path / "g.sqlite")
     assert seen == [[(163843,), (170062,), (173576,)]]
-    with sqlite3.connect(report.out) as con:
+    with contextlib.closing(sqlite3.connect(report.out)) as con:
         assert con.execute("SELECT place_id, source FROM geometries").fetchall() == [(163843, "test")]
         assert con.execute("SELECT value FROM meta WHERE key = 'count_geometries'").fetchone() == ("1",)
 
@@ -408,7 +409,7 @@ def test_skip_policy_counts_silently(tmp_path: Path) -> None:
     assert report.skipped == expected
     assert report.warnings == ()
     assert report.places == len(ALL_COUNTRIES)
-    with sqlite3.connect(report.out) as con:
+    with contextlib.closing(sqlite3.connect(report.out)) as con:
         assert con.execute("SELECT value FROM meta WHERE key = 'count_skipped'").fetchone() == (
             str(expected),
         )
@@ -428,7 +429,7 @@ def test_duplicates_inside_and_across_batches(tmp_path: Path, monkeypatch: pytes
         warnings.simplefilter("error")
         report = import_geonames(**kwargs, out=tmp_path / "g.sqlite", geometries=False, on_invalid="skip")
     assert (report.places, report.skipped) == (len(ALL_COUNTRIES), 2)
-    with sqlite3.connect(report.out) as con:
+    with contextlib.closing(sqlite3.connect(report.out)) as con:
         assert place_ids(con, "Dup A") == place_ids(con, "Dup B") == set()
         assert place_ids(con, "Hamah") == {170017}  # rows after the duplicates are in
 

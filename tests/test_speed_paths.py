@@ -77,9 +77,8 @@ def test_names_of_returns_a_copy(fresh: gazetteer.Gazetteer) -> None:
     names = fresh.names_of(aleppo.id)
     assert ("Aleppo", "name") in names or any(n == "Aleppo" for n, _ in names)
     names.clear()
-    assert fresh.names_of(aleppo.id) and fresh.names_of(aleppo.id) == _uncached(fresh.path).names_of(
-        aleppo.id
-    )
+    with _uncached(fresh.path) as other:
+        assert fresh.names_of(aleppo.id) and fresh.names_of(aleppo.id) == other.names_of(aleppo.id)
 
 
 def test_geometry_is_decoded_once_and_equals_the_stored_polygon(fresh: gazetteer.Gazetteer) -> None:
@@ -95,14 +94,13 @@ def test_geometry_is_decoded_once_and_equals_the_stored_polygon(fresh: gazetteer
 
 
 def test_places_by_id_code_and_admin1_are_those_of_a_new_connection(fresh: gazetteer.Gazetteer) -> None:
-    other = _uncached(fresh.path)
     (aleppo,) = fresh.lookup("Aleppo", kinds=["city"], limit=1)
-    for _ in range(2):
-        assert fresh.get(aleppo.id) == other.get(aleppo.id)
-        assert fresh.country("sy") == other.country("SY") and fresh.country("SY") is not None
-        assert fresh.admin1("SY", str(aleppo.admin1_code)) == other.admin1("SY", str(aleppo.admin1_code))
-        assert fresh.country("QQ") is None and fresh.get(-5) is None
-    other.close()
+    with _uncached(fresh.path) as other:
+        for _ in range(2):
+            assert fresh.get(aleppo.id) == other.get(aleppo.id)
+            assert fresh.country("sy") == other.country("SY") and fresh.country("SY") is not None
+            assert fresh.admin1("SY", str(aleppo.admin1_code)) == other.admin1("SY", str(aleppo.admin1_code))
+            assert fresh.country("QQ") is None and fresh.get(-5) is None
 
 
 # -- name keys ----------------------------------------------------------------------------------------
