@@ -284,6 +284,10 @@ class Geoparser(Generic[G]):
                     prominent=prominent,
                 )
             )
+        if head is not None and head.agency_span is not None:
+            # "MOSCOW, May 20. /TASS/.": the agency that filed the report is not a place it talks about
+            a, b = head.agency_span
+            mentions = [m for m in mentions if not (a <= m.start and m.end <= b)]
         resolutions = resolve_mentions(
             mentions,
             stmts,

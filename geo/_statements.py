@@ -275,6 +275,8 @@ class Dateline:
     day: int | None = None
     year: int | None = None
     agency: str | None = None
+    #: The span of the news agency as written ("/TASS/", "(Reuters)"): a name, never a place.
+    agency_span: tuple[int, int] | None = None
 
     def date(self, year: int | None = None) -> dt.date | None:
         """The dateline's date: its own year if it has one, else ``year``; ``None`` if neither.
@@ -384,6 +386,7 @@ def parse_dateline(text: str) -> Dateline | None:
             day=int(day_s) if day_s else None,
             year=int(year_s) if year_s else None,
             agency=agency.strip("()/") if agency else None,
+            agency_span=m.span("agency1" if m.group("agency1") else "agency2") if agency else None,
         )
     return None
 

@@ -222,3 +222,21 @@ def test_the_area_around_a_town(parser, sentence, mention, kind):
     assert mention in found, list(found)
     assert found[mention].kind == kind
     assert found[mention].geometry.area > 0  # an area, not the town's point
+
+
+@pytest.mark.parametrize(
+    ("report", "agency"),
+    [
+        ("MOSCOW, May 20. /TASS/. Shelling hit the outskirts of Aleppo.", "TASS"),
+        ("KYIV, 12 March (Reuters) - Rockets hit Kharkiv overnight.", "Reuters"),
+    ],
+)
+def test_the_agency_of_a_dateline_is_not_a_place(parser, report, agency):
+    # Tass is also a town in Hungary: the agency that filed the report is named, not mapped
+    result = parser.parse(report, year=2026)
+    head = parse_dateline(report)
+    assert head is not None and head.agency == agency
+    a, b = head.agency_span
+    assert report[a:b].strip("()/") == agency
+    assert agency not in _texts(result)
+    assert result.resolutions[0].role == "dateline"
