@@ -126,3 +126,7 @@ class PlaceSource(NameIndex, Protocol):
     def border(self, a: str, b: str) -> BaseGeometry | None:
         """The land border of two countries (ISO alpha-2 codes, either order) as a line, or ``None``."""
         ...
+
+    def countries_geometries(self) -> Sequence[tuple[str, BaseGeometry]]:
+        """(ISO alpha-2 code, polygon) of every country that has one: the land, where a road could run."""
+        ...

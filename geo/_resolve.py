@@ -117,4 +117,4 @@ def resolve_mentions(
     if roles is not None and doubtful:
         for (i, _), role in zip(doubtful, roles.roles([ask for _, ask in doubtful]), strict=True):
             out[i] = dataclasses.replace(out[i], role=role)
-    return out + corridors(sorted(out, key=lambda r: r.mention.start), by_index)
+    return out + corridors(sorted(out, key=lambda r: r.mention.start), by_index, gaz)

@@ -3,14 +3,17 @@
 Input: a mention and its chosen candidate (or a :class:`~geo._borders.Border`, or an online answer);
 output: a :class:`~geo._types.Place` with its point, precision and geometry: a province's polygon, the
 northern half of it ("north Latakia"), a ring around a city ("the suburbs of Damascus"), a wedge beside
-it ("north of Baghdad"), two countries' border line, or a corridor between two towns ("between Saraqib
-and Idlib").
+it ("north of Baghdad"), two countries' border line, or a corridor between two towns that a road could
+join ("between Saraqib and Idlib").
 """
 
 from __future__ import annotations
 
 import itertools
+import logging
 import re
+import threading
+import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
@@ -20,10 +23,22 @@ from shapely.geometry.base import BaseGeometry
 from . import _lang as lang
 from ._borders import Border
 from ._gazetteer import Candidate, PlaceSource, point_of
-from ._geometry import circle, directional_part, offset_area, representative, ring_radii, suburbs_ring
+from ._geometry import (
+    Land,
+    circle,
+    directional_part,
+    land_index,
+    land_joining,
+    offset_area,
+    representative,
+    ring_radii,
+    suburbs_ring,
+)
 from ._types import Coordinate, Kind, Mention, Place, Resolution, Statement
 
-__all__ = ["OnlineAnswer", "border_place", "corridors", "online_place", "place_of"]
+__all__ = ["MAX_CORRIDOR_KM", "OnlineAnswer", "border_place", "corridors", "online_place", "place_of"]
+
+log = logging.getLogger(__name__)
 
 
 def place_of(m: Mention, cand: Candidate, gaz: PlaceSource) -> Place:
@@ -148,14 +163,25 @@ _AND_BETWEEN = re.compile(r"^\s+and\s+(?:the\s+)?$", re.I)
 #: Kinds of place that "between X and Y" joins into a corridor (not countries: "talks between Russia
 #: and Ukraine" are not a place).
 _CORRIDOR_KINDS = frozenset({"city", "district"})
+#: The longest corridor (km).  "Between X and Y" in a report on a war joins two towns of one theatre: a
+#: road or a front line (Aleppo-Damascus 309 km, Kyiv-Kharkiv 412, Kharkiv-Kherson 460, Moscow-Saint
+#: Petersburg 636).  The band is a fifth of the distance wide, so at 1,000 km it is 200 km across, wider
+#: than most provinces: beyond that it is no longer a place a report points at, and the two towns, which
+#: keep their own mentions, say more.
+MAX_CORRIDOR_KM = 1_000.0
 
 
-def corridors(resolutions: Sequence[Resolution], statements: Mapping[int, Statement]) -> list[Resolution]:
+def corridors(
+    resolutions: Sequence[Resolution], statements: Mapping[int, Statement], gaz: PlaceSource
+) -> list[Resolution]:
     """ "Fighting between Saraqib and Idlib": the area between two towns, as a derived place.
 
     Both towns keep their own mentions; the corridor is an extra mention over the whole phrase
     (``form="between"``, ``source="derived"``): a band along the line joining them, as wide as a
-    fifth of their distance (at least 2 km), precision 2.
+    fifth of their distance (at least 2 km), precision 2, cut to the land in it.  It is drawn only where
+    a road could join the towns: at most :data:`MAX_CORRIDOR_KM` apart, and joined by land inside the
+    band (see :func:`~geo._geometry.land_joining`; the land is the gazetteer's country polygons).  Two
+    towns across a sea or a strait, or too far apart, get no corridor: only their own two places.
     """
     out = []
     for first, second in itertools.pairwise(resolutions):
@@ -169,11 +195,12 @@ def corridors(resolutions: Sequence[Resolution], statements: Mapping[int, Statem
         lead = _BETWEEN_BEFORE.search(st.text[max(0, start_1 - 20) : start_1])
         if not lead or not _AND_BETWEEN.match(st.text[end_1 : second.mention.start - st.start]):
             continue
-        start = first.mention.start - len(lead.group(0))
-        line = LineString([a.point.lonlat(), b.point.lonlat()])
         km = a.point.km_to(b.point)
-        width_deg = max(km / 5, 2.0) / 2 / 111.0
-        band = line.buffer(width_deg, cap_style="round")
+        band = _band(a.point, b.point, km)
+        land = _corridor_land(band, a, b, km, gaz)
+        if land is None:
+            continue
+        start = first.mention.start - len(lead.group(0))
         mention = Mention(
             doc=first.mention.doc,
             start=start,
@@ -186,16 +213,66 @@ def corridors(resolutions: Sequence[Resolution], statements: Mapping[int, Statem
             source="derived",
         )
         ids = sorted((a.place_id, b.place_id))
-        centroid = band.centroid
         place = Place(
             place_id=f"between:{ids[0]}:{ids[1]}",
             name=f"between {a.name} and {b.name}",
             kind="between",
             country_code=";".join(sorted({str(a.country_code), str(b.country_code)})),
-            point=Coordinate.from_lonlat(centroid.x, centroid.y),
+            point=_middle(land),
             precision=2,
-            geometry=band,
+            geometry=land,
         )
         score = round(min(first.score, second.score), 4)
-        out.append(Resolution(mention, place, "location", score, (f"between two towns {km:.0f} km apart",)))
+        reasons = (
+            f"between two towns {km:.0f} km apart",
+            f"joined by land inside the band ({land.area / band.area:.0%} of it land)",
+        )
+        out.append(Resolution(mention, place, "location", score, reasons))
     return out
+
+
+def _band(a: Coordinate, b: Coordinate, km: float) -> BaseGeometry:
+    """The band along the line from ``a`` to ``b``, a fifth of their distance wide (at least 2 km)."""
+    width_deg = max(km / 5, 2.0) / 2 / 111.0
+    return LineString([a.lonlat(), b.lonlat()]).buffer(width_deg, cap_style="round")
+
+
+def _corridor_land(
+    band: BaseGeometry, a: Place, b: Place, km: float, gaz: PlaceSource
+) -> BaseGeometry | None:
+    """The band's land joining the two places, or ``None`` (logged) when a road could not join them."""
+    if km > MAX_CORRIDOR_KM:
+        why = f"{km:.0f} km apart, more than {MAX_CORRIDOR_KM:.0f}"
+    elif abs(a.point.lon - b.point.lon) > 180:
+        why = "the line between them would go round the world the long way (antimeridian)"
+    else:
+        land = land_joining(band, a.point, b.point, _land_of(gaz))
+        if land is not None:
+            return land
+        why = "no land joins them inside the band (a sea or a strait between them)"
+    log.debug("no corridor between %s and %s: %s", a.name, b.name, why)
+    return None
+
+
+def _middle(geom: BaseGeometry) -> Coordinate:
+    """The centroid of a corridor (its middle), or a point inside it when the centroid is off it."""
+    c = geom.centroid
+    return Coordinate.from_lonlat(c.x, c.y) if geom.covers(c) else representative(geom)
+
+
+#: The land of each gazetteer, indexed once and kept for the gazetteer's life (country polygons are read
+#: only when a first corridor is asked for: about 60 ms).
+_LANDS: weakref.WeakKeyDictionary[PlaceSource, Land] = weakref.WeakKeyDictionary()
+_LANDS_LOCK = threading.Lock()
+
+
+def _land_of(gaz: PlaceSource) -> Land:
+    """The gazetteer's land, indexed (see :func:`~geo._geometry.land_index`)."""
+    with _LANDS_LOCK:
+        try:
+            land = _LANDS.get(gaz)
+        except TypeError:  # a gazetteer that takes no weak reference: indexed on each call
+            return land_index(geom for _, geom in gaz.countries_geometries())
+        if land is None:
+            land = _LANDS[gaz] = land_index(geom for _, geom in gaz.countries_geometries())
+        return land

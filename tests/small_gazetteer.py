@@ -196,3 +196,7 @@ class SmallGazetteer:
     def border(self, a: str, b: str) -> BaseGeometry | None:
         lo, hi = sorted((a.upper(), b.upper()))
         return self._borders.get((lo, hi))
+
+    def countries_geometries(self) -> list[tuple[str, BaseGeometry]]:
+        countries = [r for r in self._rows.values() if r.kind == "country" and r.geometry is not None]
+        return sorted(((str(r.country_code), r.geometry) for r in countries), key=lambda cg: cg[0])
