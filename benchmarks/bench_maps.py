@@ -8,7 +8,12 @@ measured twice: as the command line makes it by default (online tiles asked for,
 leave the Natural Earth basemap) and with ``tiles="none"``.  ``--places`` runs the older per-place
 table (10 to 10,000 places against a naive Marker-per-mention page).
 
-Run: ``PYTHONPATH=. python benchmarks/bench_maps.py [--reports 100 1000 10000]``
+"Usable" is the time from navigation until the page says it is ready and two frames are painted;
+``--repeat N`` loads each geomap page N times and prints the best and the median (the machine is
+shared), with the load average.  After the table, the start-up phases of the largest geomap page
+(``performance.mark`` calls in geomap.js) and the number of DOM nodes.
+
+Run: ``PYTHONPATH=. python benchmarks/bench_maps.py [--reports 100 1000 10000] [--repeat 3]``
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import os
 import platform
 import random
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -222,14 +228,42 @@ def cluster_page(fs: maps.FeatureSet) -> str:
     return _inline_assets(fmap.get_root().render())
 
 
-def reports_table(driver, sizes: list[int], workdir: Path) -> None:  # type: ignore[no-untyped-def]
+PHASES_JS = """
+var nav = performance.getEntriesByType('navigation')[0], out = {html: nav.domInteractive};
+performance.getEntriesByType('mark').forEach(function (m) { out[m.name] = m.startTime; });
+out.nodes = document.getElementsByTagName('*').length;
+out.listNodes = document.querySelector('.geomap-list').getElementsByTagName('*').length;
+return out;
+"""
+#: The marks geomap.js sets, in order, and what happens before each.
+PHASES = (
+    ("html", "HTML parsed, scripts run"),
+    ("geomap-island-inflated", "data island unpacked (base64, DecompressionStream)"),
+    ("geomap-data", "JSON parsed"),
+    ("geomap-panel", "panel built (search, filters, chips, timeline)"),
+    ("geomap-fitted", "legend, basemap, view fitted to the data"),
+    ("geomap-drawn", "places drawn and clustered"),
+    ("geomap-filtered", "colours, histogram, list (windowed)"),
+    ("geomap-ready", "ready"),
+)
+
+
+def _best_median(times: list[float]) -> str:
+    if len(times) == 1:
+        return _fmt(times[0], "s")
+    return f"{_fmt(min(times), 's')} / {_fmt(statistics.median(times), 's')}"
+
+
+def reports_table(driver, sizes: list[int], workdir: Path, repeat: int = 1) -> None:  # type: ignore[no-untyped-def]
     """The issue-11 table: per number of reports, geomap (default and no tiles) vs folium MarkerCluster."""
     ready_js = "return document.documentElement.getAttribute('data-geomap-ready') === '1'"
+    both = " (best / median)" if repeat > 1 else ""
     print(
-        "| reports | statements | places | geomap HTML | build | usable, default tiles (no network) "
-        "| usable, tiles none | MarkerCluster HTML | build | usable |"
+        f"| reports | statements | places | geomap HTML | build | usable, default tiles (no network){both} "
+        f"| usable, tiles none{both} | DOM nodes | load avg | MarkerCluster HTML | build | usable |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    phases = None
     for n in sizes:
         results = synthetic_reports(n)
         t0 = time.perf_counter()
@@ -245,10 +279,15 @@ def reports_table(driver, sizes: list[int], workdir: Path) -> None:  # type: ign
         cbuild = time.perf_counter() - t0
         clustered = workdir / f"cluster-r{n}.html"
         clustered.write_text(cpage, encoding="utf-8")
-        usable = usable_none = cusable = None
+        usable: list[float] = []
+        usable_none: list[float] = []
+        cusable = nodes = None
         if driver:
-            usable = page_ready_seconds(driver, ours, ready_js)
-            usable_none = page_ready_seconds(driver, bare, ready_js)
+            for _ in range(repeat):
+                usable.append(page_ready_seconds(driver, ours, ready_js))
+                phases = driver.execute_script(PHASES_JS)
+                usable_none.append(page_ready_seconds(driver, bare, ready_js))
+            nodes = phases["nodes"]
             cusable = page_ready_seconds(
                 driver,
                 clustered,
@@ -257,10 +296,22 @@ def reports_table(driver, sizes: list[int], workdir: Path) -> None:  # type: ign
             )
         print(
             f"| {n:,} | {len(fs.statements):,} | {len(fs.features):,} | {_fmt(len(page.encode()), 'MB')} | "
-            f"{_fmt(build, 's')} | {_fmt(usable, 's')} | {_fmt(usable_none, 's')} | "
+            f"{_fmt(build, 's')} | {_best_median(usable) if usable else '—'} | "
+            f"{_best_median(usable_none) if usable_none else '—'} | {nodes if nodes else '—'} | "
+            f"{os.getloadavg()[0]:.1f} | "
             f"{_fmt(len(cpage.encode()), 'MB')} | {_fmt(cbuild, 's')} | {_fmt(cusable, 's')} |",
             flush=True,
         )
+    if phases:
+        print(
+            f"\nStart-up of the last geomap page ({sizes[-1]:,} reports, default tiles), ms since navigation:"
+        )
+        last = 0.0
+        for mark, what in PHASES:
+            if mark in phases:
+                print(f"- {phases[mark]:6.0f} ms (+{phases[mark] - last:4.0f}) {what}")
+                last = phases[mark]
+        print(f"- DOM nodes: {phases['nodes']:,}, of them in the statement list: {phases['listNodes']:,}")
 
 
 def naive_page(results: list[ParseResult]) -> str:
@@ -333,15 +384,17 @@ def main(argv: list[str] | None = None) -> int:
         "--naive-max", type=int, default=10000, help="largest size to build the naive map for"
     )
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--repeat", type=int, default=1, help="loads of each geomap page (best, median)")
     args = parser.parse_args(argv)
 
     print(machine())
+    print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     workdir = Path(tempfile.mkdtemp(prefix="bench-maps-"))
     profile = tempfile.mkdtemp(prefix="bench-chromium-")
     driver = None if args.no_browser else make_driver(profile)
     rows = []
     try:
-        reports_table(driver, args.reports, workdir)
+        reports_table(driver, args.reports, workdir, args.repeat)
         for n in args.sizes if args.places else []:
             results = synthetic(n)
             n_mentions = sum(len(r.resolutions) for r in results)

@@ -5,14 +5,18 @@ output and then parses it again as a Jinja2 template, so any ``{{ }}``, ``{% %}`
 reached an element would be evaluated: a report could run code as the user.  So the page that folium
 renders holds only strings written here (element ids, constant labels, counts); everything that comes
 from a report (text, ids, titles, sources, URLs, speakers, categories, place names) and the
-``title`` travel in one ``<script type="application/json">`` data island.  The island, the
-``<title>`` text and our own script and stylesheet are put into the rendered page afterwards, each by
-replacing a random placeholder that must occur exactly once.  The island is JSON with ``<``, ``>``,
-``&``, U+2028 and U+2029 escaped as ``\\u003c`` etc., so a ``</script>`` in a report cannot end it.
+``title`` travel in one data island.  The island, the ``<title>`` text and our own script and
+stylesheet are put into the rendered page afterwards, each by replacing a random placeholder that must
+occur exactly once.  The island is JSON with ``<``, ``>``, ``&``, U+2028 and U+2029 escaped as
+``\\u003c`` etc., so a ``</script>`` in a report cannot end it, in a ``<script
+type="application/json">`` element; above ``COMPRESS_ABOVE`` bytes (a few thousand statements) the same
+JSON is stored zlib-compressed and base64-encoded in a ``<script type="text/plain"
+data-encoding="deflate;base64">`` element (a sixth of the size; nothing but ``A-Za-z0-9+/=``).
 
-geomap.js reads the island with ``JSON.parse`` and builds popups, the panel (search, filters,
-category chips, timeline, the statement list), the legend and the downloads from it with
-``textContent``; the config passed to ``GeoMapApp.init`` holds no report string.
+geomap.js reads the island with ``JSON.parse`` (after unpacking it with the browser's
+``DecompressionStream``) and builds popups, the panel (search, filters, category chips, timeline,
+the statement list), the legend and the downloads from it with ``textContent``; the config passed
+to ``GeoMapApp.init`` holds no report string.
 
 The page works with no network: Leaflet, Leaflet.markercluster (1.1.0, MIT, the copy that the
 folium-offline package ships) and geomap's script and stylesheet are always inlined, the Natural
@@ -30,6 +34,7 @@ GeoJSON, GeoPackage and CSV files keep the full geometry.
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import logging
@@ -37,8 +42,9 @@ import os
 import re
 import secrets
 import warnings
+import zlib
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -51,25 +57,27 @@ from folium.template import Template
 from shapely.geometry.base import BaseGeometry
 
 from maps._features import FeatureSet, PlaceFeature, geometry_to_geojson
-from maps._io import atomic_write_text
+from maps._io import atomic_open
 
 __all__ = ["Legend", "StatementsPanel", "render_map", "write_map"]
 
 log = logging.getLogger(__name__)
 
-#: Colour-blind-safe qualitative palette: Paul Tol's "muted" scheme (distinct for deuteranopes and
-#: protanopes).  geomap.js gives its colours to the categories shown, most frequent first, so no two
-#: shown categories share one; past nine shown, the rest are drawn as "other" (OTHER_COLOR).
+#: Colour-blind-safe qualitative palette.  Together with OTHER_COLOR and DEFAULT_COLOR, any two of
+#: these colours are at least 12.4 ΔE00 (CIEDE2000) apart for normal vision and as simulated for
+#: protanopia, deuteranopia and tritanopia (tests/test_palette.py).  geomap.js gives them to the
+#: categories shown, most frequent first, so no two shown categories share one; past nine shown, the
+#: rest are drawn as "other" (OTHER_COLOR).
 PALETTE = (
-    "#332288",
-    "#88CCEE",
-    "#44AA99",
-    "#117733",
-    "#999933",
-    "#DDCC77",
-    "#CC6677",
-    "#882255",
-    "#AA4499",
+    "#11A2FF",
+    "#DC9B0C",
+    "#10995E",
+    "#D94C14",
+    "#9E42C6",
+    "#F457BA",
+    "#2AD577",
+    "#B7000D",
+    "#7A0397",
 )
 OTHER_COLOR = "#8A8A8A"
 DEFAULT_COLOR = "#4a5a6a"
@@ -81,6 +89,12 @@ MAX_SOURCE_LAYERS = 30
 MAP_DECIMALS = 5
 #: Width in screen pixels of a shape fitted to the map: sets the display simplification tolerance.
 DISPLAY_PIXELS = 1500
+#: A data island with more than this many characters of JSON from the reports (the basemap not
+#: counted) is stored compressed (from about 2,500 statements); smaller ones stay plain JSON,
+#: readable in the page's source.
+COMPRESS_ABOVE = 1_000_000
+#: The ``data-encoding`` of a compressed island, as geomap.js expects it.
+ISLAND_ENCODING = "deflate;base64"
 
 ATTRIBUTION = (
     'Places: <a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0) · '
@@ -183,6 +197,23 @@ def _script_json(value: Any) -> str:
     )
 
 
+def _deflate_base64(pieces: list[str]) -> Iterator[str]:
+    """``pieces`` joined, as UTF-8, zlib-compressed and base64-encoded, in pieces.
+
+    Each piece but the last encodes a multiple of three bytes, so the pieces joined are one base64
+    text; the compressed bytes are never all held at once.
+    """
+    packer = zlib.compressobj(6)
+    pending = b""
+    for piece in pieces:
+        pending += packer.compress(piece.encode("utf-8"))
+        cut = len(pending) - len(pending) % 3
+        if cut:
+            yield base64.b64encode(pending[:cut]).decode("ascii")
+            pending = pending[cut:]
+    yield base64.b64encode(pending + packer.flush()).decode("ascii")
+
+
 def _default_title(fs: FeatureSet) -> str:
     docs = sorted({(s.doc, s.title) for s in fs.statements})
     if len(docs) == 1:
@@ -190,43 +221,44 @@ def _default_title(fs: FeatureSet) -> str:
     return f"Places in {len(docs)} reports" if docs else "Places"
 
 
-def _payload(fs: FeatureSet, title: str, basemap: Mapping[str, Any] | None) -> dict[str, Any]:
+def _statement_rows(fs: FeatureSet) -> Iterator[dict[str, Any]]:
     index_of = {f.place_id: i for i, f in enumerate(fs.features)}
-    statements = []
     for row in fs.statements:
-        statements.append(
-            {
-                "id": row.id,
-                "doc": row.doc,
-                "t": row.text,
-                "d": row.date,
-                "sp": row.speaker,
-                "c": list(row.categories),
-                "m": [[s, e, index_of.get(p, -1) if p is not None else -1] for s, e, p in row.mentions],
-                "p": [index_of[p] for p in row.place_ids if p in index_of],
-            }
-        )
+        yield {
+            "id": row.id,
+            "doc": row.doc,
+            "t": row.text,
+            "d": row.date,
+            "sp": row.speaker,
+            "c": list(row.categories),
+            "m": [[s, e, index_of.get(p, -1) if p is not None else -1] for s, e, p in row.mentions],
+            "p": [index_of[p] for p in row.place_ids if p in index_of],
+        }
+
+
+def _feature_rows(fs: FeatureSet) -> Iterator[dict[str, Any]]:
     st_index = {(row.doc, row.index): i for i, row in enumerate(fs.statements)}
-    features = []
     for f in fs.features:
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": geometry_to_geojson(display_geometry(f.geometry), decimals=MAP_DECIMALS),
-                "properties": {
-                    "id": f.place_id,
-                    "name": f.name,
-                    "kind": f.kind,
-                    "kindLabel": KIND_LABELS.get(f.kind, f.kind),
-                    "cc": f.country_code,
-                    "precision": f.precision,
-                    "role": f.role,
-                    "group": _group_of(f),
-                    "cat": _main_category(f),
-                    "st": [st_index[(s.doc, s.index)] for s in f.statements],
-                },
-            }
-        )
+        yield {
+            "type": "Feature",
+            "geometry": geometry_to_geojson(display_geometry(f.geometry), decimals=MAP_DECIMALS),
+            "properties": {
+                "id": f.place_id,
+                "name": f.name,
+                "kind": f.kind,
+                "kindLabel": KIND_LABELS.get(f.kind, f.kind),
+                "cc": f.country_code,
+                "precision": f.precision,
+                "role": f.role,
+                "group": _group_of(f),
+                "cat": _main_category(f),
+                "st": [st_index[(s.doc, s.index)] for s in f.statements],
+            },
+        }
+
+
+def _payload(fs: FeatureSet, title: str, basemap: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The data of the page but its two long lists, ``features`` and ``statements`` (see :func:`_island`)."""
     cats = sorted({c for row in fs.statements for c in row.categories})
     docs: dict[str, dict[str, Any]] = {}
     for row in fs.statements:
@@ -245,8 +277,6 @@ def _payload(fs: FeatureSet, title: str, basemap: Mapping[str, Any] | None) -> d
     ]
     return {
         "title": title,
-        "features": features,
-        "statements": statements,
         "docs": docs,
         "categories": categories,
         "kinds": [{"key": k, "label": label} for k, label in LEGEND_KINDS if k in present],
@@ -254,6 +284,35 @@ def _payload(fs: FeatureSet, title: str, basemap: Mapping[str, Any] | None) -> d
         "basemap": dict(basemap) if basemap is not None else None,
         "filters": _filters(fs, categories, docs),
     }
+
+
+#: Rows serialised at a time: the island is built from pieces of about this many rows.
+_ROWS_PER_PIECE = 500
+
+
+def _island(fs: FeatureSet, payload: Mapping[str, Any]) -> list[str]:
+    """The data island's JSON (:func:`_script_json`) as pieces, ``payload`` with the features and
+    the statements: rows are serialised a few hundred at a time, so the whole data is never held
+    as Python objects and as text at once."""
+    pieces = [_script_json(dict(payload))[:-1]]
+
+    def rows(key: str, items: Iterator[dict[str, Any]]) -> None:
+        pieces.append(f',"{key}":[')
+        batch: list[dict[str, Any]] = []
+        first = True
+        for item in items:
+            batch.append(item)
+            if len(batch) == _ROWS_PER_PIECE:
+                pieces.append(("" if first else ",") + _script_json(batch)[1:-1])
+                batch, first = [], False
+        if batch:
+            pieces.append(("" if first else ",") + _script_json(batch)[1:-1])
+        pieces.append("]")
+
+    rows("features", _feature_rows(fs))
+    rows("statements", _statement_rows(fs))
+    pieces.append("}")
+    return pieces
 
 
 def _filters(
@@ -300,6 +359,7 @@ class StatementsPanel(MacroElement):
     Its template holds placeholders only (``slots``), never data: branca parses a macro's output
     again as a Jinja2 template, so :func:`render_map` puts the stylesheet, the script and the data
     island in after the page is rendered (:func:`_fill_slots`).  ``config`` must hold no report string.
+    ``compressed`` says the island is stored compressed (``ISLAND_ENCODING``).
     """
 
     _template = Template(
@@ -310,7 +370,11 @@ class StatementsPanel(MacroElement):
         {% endmacro %}
         {% macro html(this, kwargs) %}
         <aside id="{{ this.panel_id }}" aria-label="Statements"></aside>
-        <script type="application/json" id="{{ this.data_id }}">{{ this.slots["data"] }}</script>
+        {% if this.compressed -%}
+        <script type="text/plain" id="{{ this.data_id }}" data-encoding="{{ this.encoding }}">
+        {%- else -%}
+        <script type="application/json" id="{{ this.data_id }}">
+        {%- endif %}{{ this.slots["data"] }}</script>
         {% endmacro %}
         {% macro script(this, kwargs) %}
             GeoMapApp.init({{ this.config|tojson }}, {{ this.layer_control }});
@@ -318,7 +382,14 @@ class StatementsPanel(MacroElement):
         """
     )
 
-    def __init__(self, config: dict[str, Any], *, slots: Mapping[str, str], layer_control: str) -> None:
+    def __init__(
+        self,
+        config: dict[str, Any],
+        *,
+        slots: Mapping[str, str],
+        layer_control: str,
+        compressed: bool = False,
+    ) -> None:
         super().__init__()
         self._name = "StatementsPanel"
         self.config = config
@@ -326,6 +397,8 @@ class StatementsPanel(MacroElement):
         self.layer_control = layer_control
         self.panel_id = config["panelId"]
         self.data_id = config["dataId"]
+        self.compressed = compressed
+        self.encoding = ISLAND_ENCODING
 
 
 class Legend(MacroElement):
@@ -368,6 +441,21 @@ def _fill_slots(page: str, values: Mapping[str, str]) -> str:
             raise RuntimeError(f"placeholder {slot!r} occurs {n} times in the rendered page, not once")
     pattern = re.compile("|".join(re.escape(slot) for slot in values))
     return pattern.sub(lambda m: values[m.group(0)], page)
+
+
+def _split_at_slot(page: str, slot: str, values: Mapping[str, str]) -> tuple[str, str]:
+    """The page before and after ``slot`` (which must occur once), the other slots filled.
+
+    The slots of ``values`` must each occur exactly once, all before ``slot``.
+    """
+    n = page.count(slot)
+    if n != 1:
+        raise RuntimeError(f"placeholder {slot!r} occurs {n} times in the rendered page, not once")
+    head, tail = page.split(slot)
+    for other in values:
+        if other in tail:
+            raise RuntimeError(f"placeholder {other!r} occurs after {slot!r}")
+    return _fill_slots(head, values), tail
 
 
 # --- offline -------------------------------------------------------------------------------------
@@ -473,6 +561,7 @@ def render_map(
     tiles: str = "OpenStreetMap",
     basemap: Mapping[str, Any] | None = None,
     title: str | None = None,
+    compress: bool | None = None,
 ) -> str:
     """Render ``fs`` as one self-contained HTML page that works with no network.
 
@@ -495,12 +584,33 @@ def render_map(
     title
         Shown at the top of the statements panel and as the page title; defaults to the report's
         title, or "Places in N reports".
+    compress
+        Store the data island compressed (deflate, base64) or as plain JSON; by default it is
+        compressed when the reports' data in it is over ``COMPRESS_ABOVE`` characters of JSON.
+        A compressed page needs a browser with ``DecompressionStream`` (Chrome 80+, Firefox 113+,
+        Safari 16.4+).
 
     Returns
     -------
     str
         The HTML page.
     """
+    return "".join(
+        _page_pieces(fs, offline=offline, tiles=tiles, basemap=basemap, title=title, compress=compress)
+    )
+
+
+def _page_pieces(
+    fs: FeatureSet,
+    *,
+    offline: bool,
+    tiles: str,
+    basemap: Mapping[str, Any] | None,
+    title: str | None,
+    compress: bool | None,
+) -> Iterator[str]:
+    """The page of :func:`render_map` in pieces: all before the data island, the island (in pieces
+    when compressed), all after it.  Everything is checked and rendered before the first piece."""
     title = title if title is not None else _default_title(fs)
     tile = None if offline else tile_spec(tiles)
     slots = _new_slots()
@@ -524,7 +634,13 @@ def render_map(
 
     payload = _payload(fs, title, basemap)
     payload["tiles"] = tile
-    counts = Counter(f["properties"]["group"] for f in payload["features"])
+    counts = Counter(_group_of(f) for f in fs.features)
+    island = _island(fs, payload)
+    if compress is None:
+        # The basemap is not counted: it is the same in every map made from the command line.
+        basemap_chars = len(_script_json(basemap)) if basemap is not None else 0
+        compress = sum(len(piece) for piece in island) - basemap_chars > COMPRESS_ABOVE
+    del payload
 
     group_layers: dict[str, folium.FeatureGroup] = {}
     if basemap is not None:
@@ -559,20 +675,29 @@ def render_map(
         "highlightColor": HIGHLIGHT_COLOR,
         "palette": list(PALETTE),
     }
-    StatementsPanel(config, slots=slots, layer_control=layer_control.get_name()).add_to(fmap)
+    StatementsPanel(config, slots=slots, layer_control=layer_control.get_name(), compressed=compress).add_to(
+        fmap
+    )
     Legend("bottomleft").add_to(fmap)
     stable_ids(figure)
 
     page = _inline_assets(figure.render())  # before any report text is in the page
-    return _fill_slots(
+    head, tail = _split_at_slot(
         page,
+        slots["data"],
         {
             slots["title"]: html.escape(title),
             slots["css"]: _static("geomap.css").replace("</style", "<\\/style"),
             slots["js"]: _static("geomap.js").replace("</script", "<\\/script"),
-            slots["data"]: _script_json(payload),
         },
     )
+    del page
+    yield head
+    if compress:
+        yield from _deflate_base64(island)
+    else:
+        yield from island
+    yield tail
 
 
 class _StableIds:
@@ -592,6 +717,24 @@ class _StableIds:
             stack.extend(reversed(list(element._children.values())))
 
 
-def write_map(fs: FeatureSet, path: str | os.PathLike[str], **kw: Any) -> None:
-    """Render the map (keywords as :func:`render_map`) and write it atomically to ``path``."""
-    atomic_write_text(path, render_map(fs, **kw))
+def write_map(
+    fs: FeatureSet,
+    path: str | os.PathLike[str],
+    *,
+    offline: bool = False,
+    tiles: str = "OpenStreetMap",
+    basemap: Mapping[str, Any] | None = None,
+    title: str | None = None,
+    compress: bool | None = None,
+) -> None:
+    """Render the map (keywords as :func:`render_map`) and write it atomically to ``path``.
+
+    The page is written in pieces as it is made (the part before the data island, the island, the
+    rest), so no more than about one copy of the island is held at a time.
+    """
+    pieces = _page_pieces(fs, offline=offline, tiles=tiles, basemap=basemap, title=title, compress=compress)
+    first = next(pieces)  # everything is checked and rendered before the file is touched
+    with atomic_open(path) as fh:
+        fh.write(first)
+        for piece in pieces:
+            fh.write(piece)

@@ -165,6 +165,37 @@ def open_page(driver: WebDriver, path: Path, hash_: str = "") -> None:
     wait_for(driver, "return document.documentElement.getAttribute('data-geomap-ready') === '1'")
 
 
+def row(driver: WebDriver, statement_id: str) -> Any:
+    """The list row of a statement, scrolled to (the list keeps only the rows near the view)."""
+    driver.execute_script(
+        "var id = arguments[0];"
+        "var i = geomap.data.statements.findIndex(function (s) { return s.id === id; });"
+        "geomap.scrollToRow(geomap.rowPos[i]);",
+        statement_id,
+    )
+    return driver.find_element("css selector", f'[data-statement="{statement_id}"]')
+
+
+#: The list as it is in the DOM: ["doc", id] for a report's header, ["st", id] for a statement.
+LIST_DOM = (
+    "return Array.from(document.querySelectorAll('.geomap-rows > *')).map(function (n) {"
+    "  return n.classList.contains('geomap-doc') ? ['doc', n.getAttribute('data-doc')]"
+    "    : ['st', n.getAttribute('data-statement')]; })"
+)
+
+
+def assert_grouped(items: list[list[str]]) -> None:
+    """Each report's header once, right before its first statement in the DOM."""
+    docs = [i for kind, i in items if kind == "doc"]
+    assert len(docs) == len(set(docs))
+    current = None
+    for kind, ident in items:
+        if kind == "doc":
+            current = ident
+        else:
+            assert current is None or ident.split("#")[0] == current, (ident, current)
+
+
 @pytest.mark.parametrize(("width", "height"), SIZES)
 def test_default_map_works_with_no_network(map_file: Path, tmp_path: Path, width: int, height: int) -> None:
     with offline_chromium(width, height) as page:
@@ -218,7 +249,7 @@ def test_clusters_with_counts_and_numbered_selection(map_file: Path, tmp_path: P
         assert clusters and sum(clusters) + points >= 240
         assert points < 100  # most villages are counted in clusters, not drawn on top of each other
         shoot(page, tmp_path, "clusters")
-        page.find_element("css selector", '[data-statement="local-03#6"]').click()
+        row(page, "local-03#6").click()
         time.sleep(0.4)
         numbers = page.execute_script(
             "return Array.from(document.querySelectorAll('.geomap-num span')).map(function (n) {"
@@ -255,16 +286,31 @@ def test_legend_is_remembered_and_kept_clear_of(map_file: Path, tmp_path: Path) 
 def test_list_is_virtualised_grouped_and_filtered(map_file: Path, tmp_path: Path) -> None:
     with offline_chromium() as page:
         open_page(page, map_file)
-        rendered = page.execute_script("return document.querySelectorAll('.geomap-st').length")
-        assert rendered == 120  # of 242 listed: the rest come as the list scrolls
-        heads = page.execute_script("return document.querySelectorAll('.geomap-doc').length")
-        assert heads == len({s // 6 for s in range(120)})  # one header per report
+        first = page.execute_script(LIST_DOM)
+        statements = [i for kind, i in first if kind == "st"]
+        assert 3 < len(statements) < 60  # of 242 listed: only those near the view
+        assert first[0] == ["doc", "local-00"] and statements[:6] == [f"local-00#{k}" for k in range(6)]
+        assert_grouped(first)
+        # Scrolled to the end: the last statements are there, the first are gone.
         page.execute_script("var l = document.querySelector('.geomap-list'); l.scrollTop = l.scrollHeight;")
-        wait_for(page, "return document.querySelectorAll('.geomap-st').length > 120")
+        wait_for(page, "return !!document.querySelector('[data-statement=\"local-39#5\"]')")
+        time.sleep(0.2)
+        page.execute_script("var l = document.querySelector('.geomap-list'); l.scrollTop = l.scrollHeight;")
+        wait_for(page, "return !document.querySelector('[data-statement=\"local-00#0\"]')")
+        last = page.execute_script(LIST_DOM)
+        assert len(last) < 80
+        assert_grouped(last)
         # The statement that names no place is not listed until asked for.
         none = '[data-statement="local-03#7"]'
-        assert page.execute_script(f"return document.querySelector('{none}')") is None
+        assert (
+            page.execute_script(
+                "return geomap.rowPos[geomap.data.statements.findIndex(function (s) {"
+                "  return s.id === 'local-03#7'; })]"
+            )
+            == -1
+        )
         page.find_element("xpath", "//label[contains(., 'naming no place')]/input").click()
+        row(page, "local-03#7")
         assert page.execute_script(f"return !!document.querySelector('{none}')")
         page.find_element("xpath", "//label[contains(., 'naming no place')]/input").click()
         # Text filter, folded: "douma" finds the statement.
@@ -276,7 +322,7 @@ def test_list_is_virtualised_grouped_and_filtered(map_file: Path, tmp_path: Path
         box.clear()
         box.send_keys(" ")
         box.send_keys(Keys.BACKSPACE)
-        wait_for(page, "return document.querySelectorAll('.geomap-st').length === 120")
+        wait_for(page, "return geomap.rows.length === 242")
         time.sleep(0.4)  # the text filter is debounced: let its refit pass before moving the map
         # Only what is in view: zoom on Dūmā, the list shrinks to what is there.
         page.execute_script("geomap.map.setView([33.5717, 36.4028], 12, {animate: false})")
@@ -364,7 +410,7 @@ def test_timeline_brush_refits_and_play(map_file: Path, tmp_path: Path) -> None:
         time.sleep(0.3)
         f = page.execute_script("return [geomap.f.from, geomap.f.to]")
         assert f[0] == "2024-03-01" and "2024-03-02" <= f[1] <= "2024-03-06"
-        n = page.execute_script("return document.querySelectorAll('.geomap-st').length")
+        n = page.execute_script("return geomap.rows.length")
         assert 6 <= n <= 6 * 6 + 1
         shoot(page, tmp_path, "timeline-brush")
         page.find_element("css selector", ".geomap-play").click()
@@ -378,7 +424,7 @@ def test_url_hash_restores_view_filters_and_statement(map_file: Path, tmp_path: 
     with offline_chromium() as page:
         open_page(page, map_file)
         page.find_element("css selector", '[aria-label="Only shelling"]').click()
-        page.find_element("css selector", '[data-statement="local-03#6"]').click()
+        row(page, "local-03#6").click()
         time.sleep(1.0)  # let the fit to the statement's places end
         wait_for(page, "return !geomap.map._animatingZoom")
         page.execute_script("geomap.map.setView([33.56, 36.38], 11, {animate: false})")
@@ -446,3 +492,185 @@ def test_sample_map_still_has_no_errors_offline(tmp_path: Path) -> None:
         open_page(page, path)
         assert severe_logs(page) == []
         shoot(page, tmp_path, "sample-400x800")
+
+
+# --- a long list: 1,000 reports, 5,000 statements, the data island compressed --------------------
+
+HAMLET = Place(
+    place_id="test:hamlet",
+    name="Far Hamlet",
+    kind="city",
+    country_code="SY",
+    point=Coordinate(36.9, 41.6),
+    precision=1,
+)
+
+
+def _many_reports(n_reports: int = 1000) -> list[ParseResult]:
+    """Reports of five statements naming one or two of 1,200 towns (local news keeps naming the same
+    towns); "Far Hamlet" is named once, in report 500."""
+    pool = [
+        Place(
+            place_id=f"test:town:{i}",
+            name=f"Town {i}",
+            kind="city",
+            country_code="SY",
+            point=Coordinate(32.5 + (i % 40) * 0.1, 36.0 + (i // 40) * 0.15),
+            precision=1,
+        )
+        for i in range(1200)
+    ]
+    results = []
+    for d in range(n_reports):
+        sentences: list = []
+        for k in range(5):
+            i = (d * 7 + k * 131) % len(pool)
+            towns = [pool[i]] if k % 2 else [pool[i], pool[(i * 17 + 5) % len(pool)]]
+            if d == 500 and k == 2:
+                towns = [HAMLET]
+            category = CATEGORIES[(d + k) % len(CATEGORIES)]
+            sentences.append(
+                (
+                    f"Residents said there was {category} near {' and '.join(t.name for t in towns)}.",
+                    None,
+                    (category,),
+                    [(t.name, t, "location", "name") for t in towns],
+                )
+            )
+        results.append(
+            _document(
+                f"r{d:04d}",
+                dt.date(2024, 1, 1) + dt.timedelta(days=d % 200),
+                f"Local {d % 5}",
+                None,
+                f"Report {d}",
+                sentences,
+            )
+        )
+    return results
+
+
+@pytest.fixture(scope="module")
+def long_map(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("long") / "long.html"
+    maps.write_map(maps.build_features(_many_reports()), path, basemap=BASEMAP, compress=True)
+    return path
+
+
+LIST_NODES = "return document.querySelector('.geomap-list').getElementsByTagName('*').length"
+
+
+def test_long_list_keeps_only_rows_near_the_view(long_map: Path, tmp_path: Path) -> None:
+    page_text = long_map.read_text(encoding="utf-8")
+    assert 'id="geomap-data" data-encoding="deflate;base64">' in page_text
+    assert "Residents said" not in page_text and "Town 1" not in page_text
+    with offline_chromium() as page:
+        open_page(page, long_map)
+        assert page.execute_script("return geomap.rows.length") == 5000
+        most = page.execute_script(LIST_NODES)
+        assert most < 1000
+        # Scroll to the end a screen and a half at a time: the DOM stays small all the way.
+        for _ in range(2000):
+            done = page.execute_script(
+                "var l = document.querySelector('.geomap-list');"
+                "l.scrollTop += l.clientHeight * 1.5;"
+                "geomap.drawWindow();"
+                "return l.scrollTop + l.clientHeight >= l.scrollHeight - 1;"
+            )
+            most = max(most, page.execute_script(LIST_NODES))
+            if done:
+                break
+        time.sleep(0.2)
+        assert page.execute_script("return !!document.querySelector('[data-statement=\"r0999#4\"]')")
+        assert page.execute_script("return !document.querySelector('[data-statement=\"r0000#0\"]')")
+        assert most < 3000, most
+        assert_grouped(page.execute_script(LIST_DOM))
+        # The list's height is the rows' heights: the last row ends at the bottom of what scrolls.
+        gap = page.execute_script(
+            "var l = document.querySelector('.geomap-list').getBoundingClientRect();"
+            "var r = document.querySelector('[data-statement=\"r0999#4\"]').getBoundingClientRect();"
+            "return l.bottom - r.bottom;"
+        )
+        assert 0 <= gap <= 40
+        shoot(page, tmp_path, "long-list-end")
+        no_errors_but_the_tile_probe(page)
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_clicking_a_place_scrolls_to_its_statement(
+    long_map: Path, tmp_path: Path, width: int, height: int
+) -> None:
+    with offline_chromium(width, height) as page:
+        open_page(page, long_map)
+        page.execute_script("geomap.map.setView([36.9, 41.6], 11, {animate: false})")
+        marker = wait_for(
+            page, "var l = geomap.byPlace['test:hamlet']; return l && l[0].getElement && l[0].getElement()"
+        )
+        marker.click()
+        wait_for(page, "return !!document.querySelector('.leaflet-popup-content')")
+
+        def seen(statement_id: str) -> list[float]:
+            return page.execute_script(
+                "var n = document.querySelector('[data-statement=\"' + arguments[0] + '\"]');"
+                "if (!n) return null;"
+                "var r = n.getBoundingClientRect();"
+                "var l = document.querySelector('.geomap-list').getBoundingClientRect();"
+                "var pin = document.querySelector('.geomap-doc-pinned').getBoundingClientRect();"
+                "return [r.top, r.bottom, pin.bottom, l.bottom, n.classList.contains('geomap-related'),"
+                " n.classList.contains('geomap-selected')];",
+                statement_id,
+            )
+
+        top, bottom, pinned_bottom, list_bottom, related, _ = seen("r0500#2")
+        assert related
+        assert top >= pinned_bottom - 0.5 and bottom <= list_bottom + 0.5  # whole, not under the header
+        assert page.find_element("css selector", ".geomap-doc-pinned").text == "Report 500"
+        shoot(page, tmp_path, f"long-place-click-{width}x{height}")
+        # Back to the top of the list, then "show in list" from the popup: selected and scrolled to.
+        page.execute_script("document.querySelector('.geomap-list').scrollTop = 0; geomap.drawWindow();")
+        assert seen("r0500#2") is None
+        page.find_element("css selector", ".leaflet-popup-content .geomap-linkbtn").click()
+        top, bottom, pinned_bottom, list_bottom, _, selected = seen("r0500#2")
+        assert selected and top >= pinned_bottom - 0.5 and bottom <= list_bottom + 0.5
+
+
+def test_long_list_keyboard(long_map: Path) -> None:
+    with offline_chromium() as page:
+        open_page(page, long_map)
+        first = page.find_element("css selector", '.geomap-st[tabindex="0"]')
+        assert first.get_attribute("data-statement") == "r0000#0"
+        first.send_keys(Keys.END)
+        active = "return document.activeElement.getAttribute('data-statement')"
+        assert page.execute_script(active) == "r0999#4"
+        page.switch_to.active_element.send_keys(Keys.ARROW_UP)
+        assert page.execute_script(active) == "r0999#3"
+        page.switch_to.active_element.send_keys(Keys.HOME)
+        assert page.execute_script(active) == "r0000#0"
+        assert (
+            page.execute_script("return document.querySelectorAll('.geomap-st[tabindex=\"0\"]').length") == 1
+        )
+        assert page.execute_script(LIST_NODES) < 1000
+
+
+def test_compressed_page_says_why_when_the_browser_cannot_unpack_it(long_map: Path, tmp_path: Path) -> None:
+    with offline_chromium(400, 800) as page:
+        page.execute_cdp_cmd(
+            "Page.addScriptToEvaluateOnNewDocument", {"source": "delete window.DecompressionStream;"}
+        )
+        page.get(long_map.as_uri())
+        wait_for(page, "return document.documentElement.getAttribute('data-geomap-ready') === 'nodata'")
+        text = page.find_element("css selector", "#geomap-panel").text
+        assert "cannot be shown" in text and "DecompressionStream" in text and "Firefox 113+" in text
+        shoot(page, tmp_path, "long-no-decompression")
+
+
+def test_compressed_page_lists_statements_when_leaflet_fails(long_map: Path, tmp_path: Path) -> None:
+    text = long_map.read_text(encoding="utf-8")
+    broken = tmp_path / "broken-long.html"
+    broken.write_text(text.replace('"use strict";function l(t)', '"use strict";throw 1;function l(t)', 1))
+    assert broken.read_text(encoding="utf-8") != text
+    with offline_chromium() as page:
+        page.get(broken.as_uri())
+        wait_for(page, "return document.documentElement.getAttribute('data-geomap-ready') === 'fallback'")
+        wait_for(page, "return document.querySelectorAll('#geomap-panel .geomap-st').length === 5000")
+        assert "Far Hamlet" in page.find_element("css selector", "#geomap-panel").text

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import ast
+import base64
+import datetime as dt
 import json
 import re
 import sys
+import tracemalloc
+import zlib
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from browser_util import HOSTILE, sample_results
+from browser_util import HOSTILE, PAYLOADS, TRIPOLI, _document, payload_results, sample_results
 
 import maps
 import maps._html as maps_html
@@ -296,6 +300,117 @@ def test_write_map(tmp_path: Path, fs: maps.FeatureSet) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>")
     assert parse(text).title == "Test map"
+
+
+def unpack(page: str) -> dict:
+    """The data of a page whose island is compressed (checked to be nothing but base64 text)."""
+    ((attrs, raw),) = [(a, t) for a, t in parse(page).scripts if a.get("id") == "geomap-data"]
+    assert attrs == {"type": "text/plain", "id": "geomap-data", "data-encoding": "deflate;base64"}
+    assert re.fullmatch(r"[A-Za-z0-9+/]+={0,2}", raw)
+    return json.loads(zlib.decompress(base64.b64decode(raw, validate=True)).decode("utf-8"))
+
+
+def test_compressed_island_holds_the_same_data(fs: maps.FeatureSet) -> None:
+    plain = maps.render_map(fs, offline=True, basemap=BASEMAP, compress=False)
+    packed = maps.render_map(fs, offline=True, basemap=BASEMAP, compress=True)
+    assert unpack(packed) == blob(plain)
+    assert HOSTILE not in packed and "alert(" not in packed.split('id="geomap-data"', 1)[1]
+    # Everything else in the two pages is the same.
+    assert re.sub(r'<script type="[^"]+" id="geomap-data"[^>]*>[^<]*</script>', "", packed) == re.sub(
+        r'<script type="[^"]+" id="geomap-data"[^>]*>[^<]*</script>', "", plain
+    )
+
+
+def test_hostile_report_strings_come_out_of_a_compressed_island_as_they_went_in() -> None:
+    page = maps.render_map(maps.build_features(payload_results()), compress=True)
+    data = unpack(page)
+    statements = {s["doc"]: s for s in data["statements"]}
+    for payload in PAYLOADS:
+        st = statements[f"doc {payload}"]
+        assert st["t"] == f"{payload}: fighting near Zawiya, officials said."
+        assert st["sp"] == f"spokesman {payload}"
+        assert data["docs"][f"doc {payload}"]["title"] == f"Title {payload}"
+        assert [st["t"][a:b] for a, b, _ in st["m"]] == ["Zawiya"]
+        # Nowhere in the page as text: the island is base64, the rest is ours.
+        assert payload.split(" ", 1)[1] not in page
+    for marker in ("__geomapPwned", "makedirs", "lipsum", "Zawiya", "spokesman"):
+        assert marker not in page
+
+
+def test_island_is_compressed_when_the_reports_data_is_large(
+    fs: maps.FeatureSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    size = len("".join(maps_html._island(fs, maps_html._payload(fs, "t", None) | {"tiles": None})))
+    packed = 'id="geomap-data" data-encoding="deflate;base64">'
+    monkeypatch.setattr(maps_html, "COMPRESS_ABOVE", size - 1)
+    assert packed in maps.render_map(fs, offline=True, title="t")
+    monkeypatch.setattr(maps_html, "COMPRESS_ABOVE", size)
+    assert packed not in maps.render_map(fs, offline=True, title="t")
+    # The basemap does not count: it is the same in every map.
+    assert packed not in maps.render_map(fs, offline=True, title="t", basemap=BASEMAP)
+
+
+@pytest.mark.parametrize("step", [1, 2, 3, 7, 1 << 20])
+def test_deflate_base64_pieces_join_into_one_text(step: int) -> None:
+    text = "Ḩarastā, Dūmā 𝔘 " * 5000 + '"</script>" & more'
+    pieces = list(maps_html._deflate_base64([text[i : i + step] for i in range(0, len(text), step)]))
+    assert all(len(p) % 4 == 0 for p in pieces[:-1])
+    assert zlib.decompress(base64.b64decode("".join(pieces))).decode("utf-8") == text
+
+
+@pytest.mark.parametrize("compress", [False, True])
+def test_write_map_writes_the_page_render_map_returns(
+    tmp_path: Path, fs: maps.FeatureSet, compress: bool
+) -> None:
+    path = tmp_path / "map.html"
+    maps.write_map(fs, path, basemap=BASEMAP, title="T", compress=compress)
+    assert path.read_text(encoding="utf-8") == maps.render_map(
+        fs, basemap=BASEMAP, title="T", compress=compress
+    )
+
+
+def _peak(work) -> int:  # type: ignore[no-untyped-def]
+    tracemalloc.start()
+    try:
+        base, _ = tracemalloc.get_traced_memory()
+        work()
+        return tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+
+
+def test_write_map_holds_the_page_once_at_most(tmp_path: Path) -> None:
+    """Written in pieces (before the island, the island, after it), the page is never held whole:
+    writing peaks at least one island lower than making the page as one string, and the island is
+    serialised a few hundred rows at a time, never held as Python objects and as text at once."""
+    results = [
+        _document(
+            f"r{d}",
+            dt.date(2024, 1, 1),
+            "Wire",
+            None,
+            f"Report {d}",
+            [
+                (
+                    f"Fighting near Tripoli was reported again, item {d}-{k}. " * 3,
+                    None,
+                    ("shelling",),
+                    [("Tripoli", TRIPOLI, "location", "name")],
+                )
+                for k in range(5)
+            ],
+        )
+        for d in range(900)
+    ]
+    fs = maps.build_features(results)
+    page = maps.render_map(fs, compress=False)
+    island = len(blob_text(page))
+    assert island > 1_000_000
+    in_one_string = _peak(lambda: maps.render_map(fs, compress=False))
+    written = _peak(lambda: maps.write_map(fs, tmp_path / "map.html", compress=False))
+    assert (tmp_path / "map.html").read_text(encoding="utf-8") == page
+    assert written < in_one_string - 0.8 * island, (written, in_one_string, island)
+    assert written < 2.5 * island, (written, island)  # the island, and the features it is made from
 
 
 def test_empty_feature_set_renders() -> None:

@@ -3,7 +3,8 @@
 Every payload of ``browser_util.PAYLOADS`` is in every string of a report and in the title.  The page
 must show each one literally (panel, popups, tooltips, layer switches, legend, search), run none of
 them (no alert, no ``window.__geomapPwned``, no console error), create no element from them and link
-no ``javascript:`` (or other non-http) URL.
+no ``javascript:`` (or other non-http) URL.  Each test runs on the page with the data island as plain
+JSON and on the page with it compressed (as a large map stores it), unpacked by the browser.
 """
 
 from __future__ import annotations
@@ -36,10 +37,14 @@ def wait_for(driver: WebDriver, script: str, timeout: float = 15.0) -> Any:
     return value
 
 
-@pytest.fixture(scope="module")
-def map_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture(scope="module", params=[False, True], ids=["plain", "compressed"])
+def map_file(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("payload-map") / "map.html"
-    maps.write_map(maps.build_features(payload_results()), path, offline=True, title=TITLE)
+    maps.write_map(
+        maps.build_features(payload_results()), path, offline=True, title=TITLE, compress=request.param
+    )
+    compressed = 'id="geomap-data" data-encoding="deflate;base64">' in path.read_text(encoding="utf-8")
+    assert compressed is request.param
     return path
 
 
@@ -50,6 +55,25 @@ def page(map_file: Path) -> Iterator[WebDriver]:
         wait_for(driver, "return !!(window.geomap && window.geomap.ready && window.geomap.legend)")
         yield driver
         assert_nothing_ran(driver)
+
+
+def over_the_list(driver: WebDriver, body: str) -> list[Any]:
+    """``body`` (a JavaScript function body of a row ``n``) on every row of the statement list, headers
+    included, in order: the list is scrolled from top to bottom as a reader would, since it keeps only
+    the rows near the view in the DOM."""
+    return driver.execute_script(
+        "var f = new Function('n', arguments[0]), l = document.querySelector('.geomap-list');"
+        "var out = new Map(); l.scrollTop = 0; geomap.drawWindow();"
+        "for (var i = 0; i < 10000; i++) {"
+        "  document.querySelectorAll('.geomap-rows > *').forEach(function (n) {"
+        "    var key = n.getAttribute('data-statement') || 'doc ' + n.getAttribute('data-doc');"
+        "    if (!out.has(key)) out.set(key, f(n)); });"
+        "  if (l.scrollTop + l.clientHeight >= l.scrollHeight - 1) break;"
+        "  l.scrollTop += l.clientHeight; geomap.drawWindow(); }"
+        "l.scrollTop = 0; geomap.drawWindow();"
+        "return Array.from(out.values());",
+        body,
+    )
 
 
 def assert_nothing_ran(driver: WebDriver) -> None:
@@ -70,30 +94,37 @@ def test_page_loads_with_nothing_run(page: WebDriver) -> None:
         "return document.querySelectorAll('img, iframe, object, embed, b, [onerror], [onload]').length"
     )
     assert made == 0
-    # Every <script> that mentions a payload is the JSON island, which is never run.
+    # Every <script> that mentions a payload is the JSON island, which is never run (a compressed
+    # island is base64 text that mentions none, emptied once unpacked).
     scripts = page.execute_script(
         "return Array.from(document.scripts).filter(function (s) {"
         "  return s.textContent.indexOf('__geomapPwned') >= 0; }).map(function (s) {"
         "  return [s.id, s.type]; })"
     )
-    assert scripts == [["geomap-data", "application/json"]]
+    island = page.execute_script(
+        "var s = document.getElementById('geomap-data'); return [s.type, s.getAttribute('data-encoding')]"
+    )
+    if island[1] is None:
+        assert scripts == [["geomap-data", "application/json"]]
+    else:
+        assert scripts == [] and island == ["text/plain", "deflate;base64"]
 
 
 def test_panel_shows_every_payload_literally(page: WebDriver) -> None:
-    items = page.execute_script(
-        "return Array.from(document.querySelectorAll('.geomap-st')).map(function (n) { return {"
+    rows = over_the_list(
+        page,
+        "if (n.classList.contains('geomap-doc')) return [n.getAttribute('data-doc'), n.textContent];"
+        "return {"
         "  id: n.getAttribute('data-statement'),"
         "  text: n.querySelector('.geomap-text').textContent,"
         "  marks: Array.from(n.querySelectorAll('mark')).map(function (m) { return m.textContent; }),"
         "  speaker: n.querySelector('.geomap-speaker').textContent,"
         "  source: n.querySelector('.geomap-source').textContent,"
         "  tags: Array.from(n.querySelectorAll('.geomap-tag')).map(function (m) { return m.textContent; }),"
-        "}; })"
+        "};",
     )
-    heads = page.execute_script(
-        "return Array.from(document.querySelectorAll('.geomap-doc')).map(function (n) {"
-        "  return [n.getAttribute('data-doc'), n.textContent]; })"
-    )
+    items = [r for r in rows if isinstance(r, dict)]
+    heads = [r for r in rows if isinstance(r, list)]
     by_id = {item["id"]: item for item in items}
     assert len(items) == len(PAYLOADS) + 1
     for payload in PAYLOADS:
@@ -112,9 +143,16 @@ def test_panel_shows_every_payload_literally(page: WebDriver) -> None:
 
 def test_only_http_urls_become_links(page: WebDriver) -> None:
     hrefs = page.execute_script(
-        "return Array.from(document.querySelectorAll('a[href]')).map(function (a) {"
+        "return Array.from(document.querySelectorAll('a[href]')).filter(function (a) {"
+        "  return !a.closest('.geomap-list'); }).map(function (a) {"
         "  return [a.getAttribute('href'), a.textContent]; })"
     )
+    for links in over_the_list(
+        page,
+        "return Array.from(n.querySelectorAll('a[href]')).map(function (a) {"
+        "  return [a.getAttribute('href'), a.textContent]; })",
+    ):
+        hrefs.extend(links)
     source_links = [h for h in hrefs if h[1].startswith("Agency ")]
     (https_url,) = [u for u in PAYLOAD_URLS if u.startswith("https://")]
     n_https = sum(1 for i in range(len(PAYLOADS)) if PAYLOAD_URLS[i % len(PAYLOAD_URLS)] == https_url)

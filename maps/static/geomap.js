@@ -1,10 +1,13 @@
 /* geomap: places <-> statements on a folium/Leaflet map.
  *
- * All report text reaches the page through JSON.parse of an escaped
- * <script type="application/json"> data island and is put into the DOM with
- * textContent / createTextNode only; nothing from a report is ever passed to
- * innerHTML, and Leaflet popups and tooltips receive DOM nodes, not strings.
- * The config passed to init holds no report string.
+ * All report text reaches the page through JSON.parse of the data island and is
+ * put into the DOM with textContent / createTextNode only; nothing from a report
+ * is ever passed to innerHTML, and Leaflet popups and tooltips receive DOM nodes,
+ * not strings.  The config passed to init holds no report string.  The island is
+ * a <script type="application/json"> element holding escaped JSON, or, for a
+ * large map, a <script type="text/plain" data-encoding="deflate;base64"> element
+ * holding the same JSON zlib-compressed and base64-encoded, unpacked here with the
+ * browser's DecompressionStream (Chrome 80+, Firefox 113+, Safari 16.4+).
  *
  * The page works with no network: Leaflet 1.9.3 (BSD-2-Clause) and
  * Leaflet.markercluster 1.1.0 (MIT, github.com/Leaflet/Leaflet.markercluster), the
@@ -12,13 +15,21 @@
  * tiles (data.tiles) are added over it only after a first tile has loaded.  The
  * statements panel is built before anything is drawn on the map, and if the map
  * cannot be made at all (no Leaflet) a plain list of the statements is shown.
+ *
+ * The statement list is windowed: only the rows within OVERSCAN px of what is seen
+ * are in the DOM, between two spacers whose heights stand for the rest (rows are
+ * measured once drawn, estimated from their text until then), so 50,000 statements
+ * cost the DOM a few dozen rows.  performance.mark() names the start-up phases
+ * ("geomap-data", "geomap-panel", ... "geomap-ready") for benchmarks/bench_maps.py.
  */
 (function () {
   "use strict";
 
   var SVGNS = "http://www.w3.org/2000/svg";
   var UNCATEGORISED = "";
-  var PAGE_ROWS = 120; // statements rendered per step of the list
+  var OVERSCAN = 600; // px of the statement list rendered above and below what is seen
+  var PRINT_ROWS = 3000; // statements put on paper at most
+  var LAZY_OPTIONS = 300; // above this many places or reports, their pick lists are built on first use
   var LEGEND_KEY = "geomap.legendOpen";
 
   /* A map from report strings (ids, names, categories): no prototype, so "__proto__" or
@@ -46,9 +57,38 @@
     return /^https?:\/\//i.test(url) ? url : null;
   }
 
-  function readJson(id) {
+  /* performance.mark for the start-up phases (read by benchmarks/bench_maps.py). */
+  function mark(name) {
+    try { if (window.performance && performance.mark) performance.mark(name); } catch (e) { /* old browser */ }
+  }
+
+  var NO_INFLATE = "this browser cannot unpack the statements stored in this page (it needs " +
+    "DecompressionStream: Chrome or Edge 80+, Firefox 113+, Safari 16.4+); open the file in a newer browser";
+
+  /* The data island: done(data) is called at once for plain JSON, after unpacking for a compressed
+   * island; fail(reason) if it cannot be read. */
+  function readIsland(id, done, fail) {
     var node = document.getElementById(id);
-    return node ? JSON.parse(node.textContent) : null;
+    if (!node) { fail("the page has no data"); return; }
+    var encoding = node.getAttribute("data-encoding");
+    if (!encoding) { done(JSON.parse(node.textContent)); return; }
+    if (encoding !== "deflate;base64") { fail("unknown data encoding"); return; }
+    if (typeof DecompressionStream === "undefined" || typeof Response === "undefined" || !window.Blob) {
+      fail(NO_INFLATE);
+      return;
+    }
+    var text = node.textContent;
+    node.textContent = ""; // the page keeps one copy of the data, not two
+    var bin = atob(text.trim());
+    var bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    bin = text = null;
+    mark("geomap-island-decoded");
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    new Response(stream).text().then(function (json) {
+      mark("geomap-island-inflated");
+      done(JSON.parse(json));
+    }, function (e) { fail("the statements stored in this page are damaged (" + e + ")"); });
   }
 
   /* Lower case, accents and apostrophes gone: "Ḩarastā" -> "harasta", "Dūmā" -> "duma". */
@@ -132,20 +172,23 @@
 
   // --- the app --------------------------------------------------------------------------------
 
-  function GeoMap(cfg, layerControl) {
+  /* The app is made in two steps, so that the page is drawn once, at its final view:
+   * the constructor reads the filters from the URL and builds the panel; start() (run once the
+   * legend is known) adds the legend, fits the view to the data, then draws the places into it. */
+  function GeoMap(cfg, layerControl, data) {
     var self = this;
     this.cfg = cfg;
     this.layerControl = layerControl;
-    this.data = readJson(cfg.dataId);
+    this.data = data;
     this.map = window[cfg.map];
     this.groups = {};
     this.layers = {};
     this.containers = {};
     this.byPlace = dict();
     this.selected = null;
-    this.stNodes = [];
+    this.related = dict();
+    this.live = dict(); // statement index -> its row in the list, for the rows in the DOM
     this.allLayers = [];
-    var data = this.data;
     if (cfg.offline) document.documentElement.classList.add("geomap-offline");
     this.radius = data.features.length > 300 ? 5 : 6.5;
     this.palette = cfg.palette || data.categories.map(function (c) { return c.color; });
@@ -154,23 +197,40 @@
     this.catInfo = dict();
     data.categories.forEach(function (c) { self.catInfo[c.name] = c; });
     this.f = { q: "", off: dict(), doc: "", inView: false, all: false, from: null, to: null };
-    data.features.forEach(function (f, i) { f.properties._i = i; });
+    this.fVisible = [];
+    data.features.forEach(function (f, i) { f.properties._i = i; self.fVisible.push(true); });
 
     // The statements first: readable whatever happens to the map below.
     this.buildPanel();
     document.documentElement.classList.add("geomap-has-panel");
+    mark("geomap-panel");
+    this.hash = this.readHash();
+    this.computeVisible();
+  }
 
+  GeoMap.prototype.start = function (legendPosition) {
+    var self = this;
+    var cfg = this.cfg, data = this.data;
     hatchPatterns(this.palette.concat([cfg.otherColor || "#8a8a8a", cfg.defaultColor]));
     Object.keys(cfg.groups).forEach(function (key) { self.groups[key] = window[cfg.groups[key]]; });
     if (data.basemap && this.groups.basemap) this.drawBasemap(data.basemap);
-    if (data.tiles) this.addTilesWhenReachable(data.tiles);
     if (this.map.options.maxZoom === undefined) this.map.setMaxZoom(18); // MarkerCluster needs one
     this.selLayer = L.layerGroup().addTo(this.map);
     this.map.createPane("geomap-numbers").style.zIndex = 660;
+    this.map.attributionControl.addAttribution(cfg.attribution);
+    if (legendPosition) this.legend = Legend(this, legendPosition).addTo(this.map);
+    this.updateLegend();
+    // The view first, from the data alone: the places are then clustered and drawn once, for it.
+    var hash = this.hash;
+    this.viewFromHash = !!hash.view;
+    if (hash.view) this.map.setView(hash.view[0], hash.view[1], { animate: false });
+    else this.fitVisible({ animate: false });
+    mark("geomap-fitted");
     Object.keys(this.groups).forEach(function (key) {
       if (key !== "basemap" && self.map.hasLayer(self.groups[key])) self.drawGroup(key);
     });
-    this.map.attributionControl.addAttribution(cfg.attribution);
+    mark("geomap-drawn");
+    if (data.tiles) this.addTilesWhenReachable(data.tiles);
     this.map.on("overlayadd", function (e) {
       Object.keys(self.groups).forEach(function (key) {
         if (self.groups[key] === e.layer && key !== "basemap" && !self.layers[key]) self.drawGroup(key);
@@ -182,17 +242,22 @@
       if (self.f.inView) self.renderList();
       self.writeHash();
     });
+    this.map.on("layeradd", function (e) { // an accessible name for each shape as it is drawn
+      var p = e.layer.feature && e.layer.feature.properties;
+      if (!p || !p.group) return;
+      var node = p && e.layer.getElement && e.layer.getElement();
+      if (node) node.setAttribute("aria-label", p.name);
+    });
     window.addEventListener("beforeprint", function () { self.beforePrint(); });
-    var hash = this.readHash();
+    window.addEventListener("afterprint", function () { self.afterPrint(); });
     this.applyFilters({ refit: false, hash: false });
-    this.viewFromHash = !!hash.view;
-    if (hash.view) this.map.setView(hash.view[0], hash.view[1], { animate: false });
-    else this.fitVisible({ animate: false });
+    mark("geomap-filtered");
     if (hash.st !== undefined) this.select(hash.st, { scroll: true, fit: !hash.view });
     this.ready = true;
     this.writeHash();
     document.documentElement.setAttribute("data-geomap-ready", "1");
-  }
+    mark("geomap-ready");
+  };
 
   GeoMap.prototype.addTilesWhenReachable = function (spec) {
     var self = this;
@@ -304,33 +369,39 @@
     }).addTo(this.groups.basemap);
   };
 
-  /* Draw one group's features; a group that starts hidden (actors) is drawn when first shown. */
+  /* Draw one group's features; a group that starts hidden (actors) is drawn when first shown.
+   * Tooltips and popups are bound to a shape when it is first pointed at or opened. */
   GeoMap.prototype.drawGroup = function (key) {
     var self = this;
-    var feats = this.data.features.filter(function (f) { return f.properties.group === key; });
-    var gj = L.geoJSON(
-      { type: "FeatureCollection", features: feats },
-      {
-        style: function (f) { return self.style(f); },
-        pointToLayer: function (f, latlng) { return L.circleMarker(latlng, self.style(f)); },
-        onEachFeature: function (f, layer) {
-          (self.byPlace[f.properties.id] = self.byPlace[f.properties.id] || []).push(layer);
-          layer.bindTooltip(function () {
-            return document.createTextNode(f.properties.name);
-          }, { sticky: true, direction: "top", className: "geomap-tip" });
-          layer.bindPopup(function () { return self.popup(f); },
-                          { maxWidth: 380, minWidth: 240, maxHeight: 340, className: "geomap-popup",
-                            autoPanPaddingTopLeft: [20, 20], autoPanPaddingBottomRight: [20, 20] });
-          layer.on("popupopen", function () { self.markPanel(f.properties.st); });
-          layer.on("add", function () {
-            var node = layer.getElement && layer.getElement();
-            if (node) node.setAttribute("aria-label", f.properties.name);
-          });
-        },
-      }
-    );
+    // Each shape made with its style at once (L.geoJSON would style each one twice over).
+    var gj = L.featureGroup();
+    var style;
+    var asPoint = { pointToLayer: function (f, latlng) { return L.circleMarker(latlng, style); } };
+    this.data.features.forEach(function (f) {
+      if (f.properties.group !== key) return;
+      style = self.style(f);
+      var isPoint = f.geometry.type === "Point" || f.geometry.type === "MultiPoint";
+      var layer = L.GeoJSON.geometryToLayer(f, isPoint ? asPoint : style);
+      layer.feature = f;
+      layer._gmColor = self.color(f.properties);
+      (self.byPlace[f.properties.id] = self.byPlace[f.properties.id] || []).push(layer);
+      gj.addLayer(layer);
+    });
+    gj.on("mouseover", function (e) {
+      if (!e.layer._gmBound) { self.bind(e.layer); e.layer.openTooltip(e.latlng); }
+    });
+    gj.on("click", function (e) {
+      if (!e.layer._gmBound) self.bind(e.layer);
+      if (!e.layer.isPopupOpen()) e.layer.openPopup(e.latlng);
+    });
     this.layers[key] = gj;
-    var container = gj;
+    var shown = [];
+    gj.eachLayer(function (l) {
+      l._gmVisible = self.fVisible[l.feature.properties._i];
+      self.allLayers.push([key, l]);
+      if (l._gmVisible) shown.push(l);
+    });
+    var container;
     if (key === "points" && L.markerClusterGroup) {
       // Clusters are reached through the list and the search, not as one tab stop each.
       L.MarkerCluster.mergeOptions({ keyboard: false });
@@ -350,11 +421,29 @@
           return L.divIcon({ html: box, className: "geomap-cluster", iconSize: L.point(size, size) });
         },
       });
-      container.addLayers(gj.getLayers()); // in one go: one by one is quadratic in 1.1.0
+      // On the map first, then all markers in one go: added before, each is looked for in a list
+      // of those waiting (quadratic in 1.1.0).
+      container.addTo(this.groups[key]);
+      container.addLayers(shown);
+    } else {
+      container = L.featureGroup(shown).addTo(this.groups[key]);
     }
     this.containers[key] = container;
-    container.addTo(this.groups[key]);
-    gj.eachLayer(function (l) { self.allLayers.push([key, l]); l._gmVisible = true; });
+  };
+
+  /* The tooltip and popup of one shape. */
+  GeoMap.prototype.bind = function (layer) {
+    var self = this;
+    if (layer._gmBound) return;
+    layer._gmBound = true;
+    var f = layer.feature;
+    layer.bindTooltip(function () {
+      return document.createTextNode(f.properties.name);
+    }, { sticky: true, direction: "top", className: "geomap-tip" });
+    layer.bindPopup(function () { return self.popup(f); },
+                    { maxWidth: 380, minWidth: 240, maxHeight: 340, className: "geomap-popup",
+                      autoPanPaddingTopLeft: [20, 20], autoPanPaddingBottomRight: [20, 20] });
+    layer.on("popupopen", function () { self.markPanel(f.properties.st); });
   };
 
   // --- popups and list items ------------------------------------------------------------------
@@ -432,9 +521,9 @@
     return out;
   };
 
+  /* The list row of statement si (clicks and keys are handled by the list, see buildPanel). */
   GeoMap.prototype.stNode = function (si) {
     var self = this;
-    if (this.stNodes[si]) return this.stNodes[si];
     var st = this.data.statements[si];
     var item = el("div", "geomap-st");
     item.setAttribute("role", "listitem");
@@ -453,23 +542,23 @@
       st.c.forEach(function (c) {
         var tag = el("span", "geomap-tag", c.replace(/_/g, " "));
         tag.setAttribute("data-cat", c);
+        tag.style.borderColor = self.colorOf[c] || "#999";
         tags.appendChild(tag);
       });
       item.appendChild(tags);
     }
-    item.addEventListener("click", function (e) {
-      if (e.target && e.target.tagName === "A") return;
-      self.select(si, { fit: true });
-    });
-    item.addEventListener("keydown", function (e) {
-      if (e.key === "Enter" || e.key === " ") { e.preventDefault(); self.select(si, { fit: true }); }
-      else if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-        e.preventDefault();
-        self.focusRow(self.rowPos[si] + (e.key === "ArrowDown" ? 1 : -1));
-      }
-    });
-    this.stNodes[si] = item;
+    if (si === this.selected) item.classList.add("geomap-selected");
+    if (this.related[si]) item.classList.add("geomap-related");
     return item;
+  };
+
+  GeoMap.prototype.docNode = function (docId) {
+    var doc = this.data.docs[docId] || {};
+    var dh = el("div", "geomap-doc", doc.title || doc.source || docId);
+    dh.setAttribute("data-doc", docId);
+    dh.setAttribute("role", "heading");
+    dh.setAttribute("aria-level", "2");
+    return dh;
   };
 
   // --- the panel ------------------------------------------------------------------------------
@@ -496,19 +585,9 @@
     input.setAttribute("list", "geomap-place-names");
     var names = el("datalist");
     names.id = "geomap-place-names";
-    this.nameIndex = [];
-    var seen = dict();
-    data.features.forEach(function (f, fi) {
-      var all = [f.properties.name].concat(self.spellings(fi));
-      all.forEach(function (n, k) {
-        self.nameIndex.push({ fi: fi, name: n, folded: fold(n), reported: k > 0 });
-        if (seen[n]) return;
-        seen[n] = 1;
-        var o = el("option");
-        o.value = n;
-        names.appendChild(o);
-      });
-    });
+    this.namesNode = names;
+    if (data.features.length <= LAZY_OPTIONS) this.buildNames();
+    else input.addEventListener("focus", function () { self.buildNames(); });
     search.appendChild(input);
     search.appendChild(names);
     this.choices = el("div", "geomap-choices");
@@ -550,14 +629,12 @@
       var all = el("option", null, "All " + docIds.length + " reports");
       all.value = "";
       sel.appendChild(all);
-      docIds.forEach(function (id) {
-        var d = data.docs[id];
-        var o = el("option", null, (d.title || d.source || id) + (d.date ? " · " + d.date : ""));
-        o.value = id;
-        sel.appendChild(o);
+      this.docSelect = sel;
+      if (docIds.length <= LAZY_OPTIONS) this.buildDocOptions();
+      else ["focus", "mousedown", "touchstart"].forEach(function (ev) {
+        sel.addEventListener(ev, function () { self.buildDocOptions(); });
       });
       sel.addEventListener("change", function () { self.f.doc = sel.value; self.applyFilters({ refit: true }); });
-      this.docSelect = sel;
       filt.appendChild(sel);
     }
     var toggles = el("div", "geomap-toggles");
@@ -593,17 +670,90 @@
     head.appendChild(tools);
     panel.appendChild(head);
 
+    // The list keeps only the rows near what is seen: spacers stand for the rest (see drawWindow).
     var list = el("div", "geomap-list");
-    list.setAttribute("role", "list");
-    list.setAttribute("aria-label", "Statements");
     this.listNode = list;
+    this.pinned = el("div", "geomap-doc geomap-doc-pinned");
+    this.pinned.setAttribute("aria-hidden", "true");
+    this.padTop = el("div", "geomap-pad");
+    this.rowsNode = el("div", "geomap-rows");
+    this.rowsNode.setAttribute("role", "list");
+    this.rowsNode.setAttribute("aria-label", "Statements");
+    this.padBottom = el("div", "geomap-pad");
+    list.appendChild(this.pinned);
+    list.appendChild(this.padTop);
+    list.appendChild(this.rowsNode);
+    list.appendChild(this.padBottom);
     panel.appendChild(list);
-    this.sentinel = el("div", "geomap-sentinel");
-    if (window.IntersectionObserver) {
-      this.observer = new IntersectionObserver(function (entries) {
-        if (entries.some(function (e) { return e.isIntersecting; })) self.renderMore(PAGE_ROWS);
-      }, { root: list, rootMargin: "400px" });
-    }
+    this.clearHeights();
+    var raf = 0;
+    list.addEventListener("scroll", function () {
+      if (!raf) raf = requestAnimationFrame(function () { raf = 0; self.drawWindow(); });
+    });
+    window.addEventListener("resize", function () {
+      if (!self.items || self.listNode.clientWidth === self.measuredWidth) return;
+      self.clearHeights();
+      self.layoutRows();
+      self.drawWindow();
+    });
+    var rowOf = function (e) {
+      var node = e.target && e.target.closest ? e.target.closest(".geomap-st") : null;
+      return node && node.parentNode === self.rowsNode ? +node.getAttribute("data-si") : null;
+    };
+    this.rowsNode.addEventListener("click", function (e) {
+      if (e.target && e.target.tagName === "A") return;
+      var si = rowOf(e);
+      if (si !== null) self.select(si, { fit: true });
+    });
+    this.rowsNode.addEventListener("keydown", function (e) {
+      var si = rowOf(e);
+      if (si === null) return;
+      if (e.key === "Enter" || e.key === " ") { e.preventDefault(); self.select(si, { fit: true }); }
+      else if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        e.preventDefault();
+        self.focusRow(self.rowPos[si] + (e.key === "ArrowDown" ? 1 : -1));
+      } else if (e.key === "Home" || e.key === "End") {
+        e.preventDefault();
+        self.focusRow(e.key === "Home" ? 0 : self.rows.length - 1);
+      }
+    });
+  };
+
+  /* The search's index of every name a place was reported under, and the datalist offered. */
+  GeoMap.prototype.buildNames = function () {
+    var self = this;
+    if (this.nameIndex) return;
+    this.nameIndex = [];
+    var seen = dict();
+    var frag = document.createDocumentFragment();
+    this.data.features.forEach(function (f, fi) {
+      var all = [f.properties.name].concat(self.spellings(fi));
+      all.forEach(function (n, k) {
+        self.nameIndex.push({ fi: fi, name: n, folded: fold(n), reported: k > 0 });
+        if (seen[n]) return;
+        seen[n] = 1;
+        var o = el("option");
+        o.value = n;
+        frag.appendChild(o);
+      });
+    });
+    this.namesNode.appendChild(frag);
+  };
+
+  GeoMap.prototype.buildDocOptions = function () {
+    var docs = this.data.docs;
+    if (this.docOptions || !this.docSelect) return;
+    this.docOptions = true;
+    var frag = document.createDocumentFragment();
+    Object.keys(docs).forEach(function (id) {
+      var d = docs[id];
+      var o = el("option", null, (d.title || d.source || id) + (d.date ? " · " + d.date : ""));
+      o.value = id;
+      frag.appendChild(o);
+    });
+    var value = this.docSelect.value;
+    this.docSelect.appendChild(frag);
+    this.docSelect.value = value;
   };
 
   GeoMap.prototype.buildChips = function () {
@@ -812,7 +962,8 @@
     var n = new Array(this.nBins).fill(0), inside = new Array(this.nBins).fill(0);
     this.data.statements.forEach(function (st, i) {
       if (!st.d || !self.passes(st, true)) return;
-      var b = Math.floor((day(st.d) - self.day0) / self.binDays);
+      if (st._day === undefined) st._day = day(st.d);
+      var b = Math.floor((st._day - self.day0) / self.binDays);
       if (b < 0 || b >= self.nBins) return;
       n[b] += 1;
       if (self.stVisible[i]) inside[b] += 1;
@@ -835,6 +986,7 @@
   /* The filters a statement passes: time (unless ignoreTime), report, categories, text. */
   GeoMap.prototype.passes = function (st, ignoreTime) {
     var f = this.f;
+    if (!f.doc && !f.q && (ignoreTime || !f.from) && !this.anyOff) return true;
     if (!ignoreTime && f.from && (!st.d || st.d < f.from || st.d > f.to)) return false;
     if (f.doc && st.doc !== f.doc) return false;
     var cats = st.c.length ? st.c : [UNCATEGORISED];
@@ -848,18 +1000,31 @@
 
   GeoMap.prototype.statementVisible = function (st) { return this.passes(st, false); };
 
+  /* Which statements pass the filters, the colours of the categories left, which places are left. */
+  GeoMap.prototype.computeVisible = function () {
+    var sts = this.data.statements, feats = this.data.features;
+    this.anyOff = Object.keys(this.f.off).length > 0;
+    var stVis = new Array(sts.length);
+    for (var i = 0; i < sts.length; i++) stVis[i] = this.passes(sts[i], false);
+    this.stVisible = stVis;
+    this.assignColors(stVis);
+    for (var fi = 0; fi < feats.length; fi++) {
+      var st = feats[fi].properties.st;
+      var vis = !st.length;
+      for (var k = 0; k < st.length && !vis; k++) vis = stVis[st[k]];
+      this.fVisible[fi] = vis;
+    }
+  };
+
   GeoMap.prototype.applyFilters = function (opts) {
     var self = this;
     opts = opts || {};
-    var stVis = this.data.statements.map(function (st) { return self.passes(st, false); });
-    this.stVisible = stVis;
-    this.assignColors(stVis);
+    if (this.ready || opts.recompute) this.computeVisible(); // else the constructor just did
     var add = {}, remove = {};
     var shown = 0;
     this.allLayers.forEach(function (pair) {
       var key = pair[0], layer = pair[1];
-      var sts = layer.feature.properties.st;
-      var vis = !sts.length || sts.some(function (i) { return stVis[i]; });
+      var vis = self.fVisible[layer.feature.properties._i];
       if (vis !== layer._gmVisible) {
         (vis ? (add[key] = add[key] || []) : (remove[key] = remove[key] || [])).push(layer);
         layer._gmVisible = vis;
@@ -887,97 +1052,254 @@
     if (opts.hash !== false) this.writeHash();
   };
 
-  GeoMap.prototype.inViewOf = function (st) {
+  /* The box of every feature from its coordinates (drawn or not): west, south, east, north. */
+  GeoMap.prototype.boxes = function () {
+    if (this.box) return this.box;
+    var feats = this.data.features;
+    var box = new Float64Array(4 * feats.length);
+    var at = 0;
+    var walk = function (c) {
+      if (typeof c[0] === "number") {
+        if (c[0] < box[at]) box[at] = c[0];
+        if (c[1] < box[at + 1]) box[at + 1] = c[1];
+        if (c[0] > box[at + 2]) box[at + 2] = c[0];
+        if (c[1] > box[at + 3]) box[at + 3] = c[1];
+      } else for (var i = 0; i < c.length; i++) walk(c[i]);
+    };
+    for (var fi = 0; fi < feats.length; fi++) {
+      at = 4 * fi;
+      box[at] = box[at + 1] = Infinity;
+      box[at + 2] = box[at + 3] = -Infinity;
+      var g = feats[fi].geometry;
+      if (g.type === "GeometryCollection") g.geometries.forEach(function (gg) { walk(gg.coordinates); });
+      else walk(g.coordinates);
+    }
+    this.box = box;
+    return box;
+  };
+
+  GeoMap.prototype.boundsOf = function (fi) {
+    var b = this.boxes();
+    var at = 4 * fi;
+    return b[at] <= b[at + 2] ? L.latLngBounds([b[at + 1], b[at]], [b[at + 3], b[at + 2]]) : L.latLngBounds([]);
+  };
+
+  GeoMap.prototype.inViewOf = function (st, view) {
     var self = this;
-    var view = this.map.getBounds();
+    view = view || this.map.getBounds();
+    var w = view.getWest(), s = view.getSouth(), e = view.getEast(), n = view.getNorth();
+    var box = this.boxes();
     return st.p.some(function (fi) {
-      return (self.byPlace[self.data.features[fi].properties.id] || []).some(function (l) {
-        var b = l.getBounds ? l.getBounds() : L.latLngBounds([l.getLatLng()]);
-        return b.isValid() && view.intersects(b);
-      });
+      var key = self.data.features[fi].properties.group;
+      if (!self.layers[key]) return false; // a layer never shown
+      var at = 4 * fi;
+      return box[at] <= e && box[at + 2] >= w && box[at + 1] <= n && box[at + 3] >= s;
     });
   };
 
   /* The list: statements that pass the filters (and name a place, unless asked), grouped by
-   * report with its header once, rendered PAGE_ROWS at a time as the list scrolls. */
+   * report with its header once.  Only the rows near what is seen are in the DOM: each row's height
+   * is measured when it is drawn and estimated until then, and two spacers stand for the rest. */
   GeoMap.prototype.renderList = function () {
-    var self = this;
-    var rows = [];
-    var hiddenNoPlace = 0;
-    this.data.statements.forEach(function (st, i) {
-      if (!self.stVisible[i]) return;
-      if (!self.f.all && !st.p.length) { hiddenNoPlace += 1; return; }
-      if (self.f.inView && !self.inViewOf(st)) return;
+    var sts = this.data.statements;
+    var rows = [], items = [], itemOf = [];
+    var rowPos = new Int32Array(sts.length).fill(-1);
+    var hiddenNoPlace = 0, lastDoc = null;
+    var view = this.f.inView ? this.map.getBounds() : null;
+    for (var i = 0; i < sts.length; i++) {
+      if (!this.stVisible[i]) continue;
+      var st = sts[i];
+      if (!this.f.all && !st.p.length) { hiddenNoPlace += 1; continue; }
+      if (view && !this.inViewOf(st, view)) continue;
+      if (st.doc !== lastDoc) { items.push(-1 - i); lastDoc = st.doc; } // a report's header
+      rowPos[i] = rows.length;
+      itemOf.push(items.length);
       rows.push(i);
-    });
+      items.push(i);
+    }
     this.rows = rows;
-    this.rowPos = dict();
-    rows.forEach(function (si, k) { self.rowPos[si] = k; });
-    this.rendered = 0;
-    this.lastDoc = null;
-    var list = this.listNode;
-    if (this.observer) this.observer.unobserve(this.sentinel);
-    while (list.firstChild) list.removeChild(list.firstChild);
+    this.items = items;
+    this.itemOf = itemOf;
+    this.rowPos = rowPos;
+    this.focusK = 0;
     var nst = this.stVisible.filter(Boolean).length;
     var text = (this.allLayers.length ? this.nShownPlaces + " of " + this.allLayers.length + " places shown · " : "") +
       nst + " of " + this.stVisible.length + " statements";
     if (hiddenNoPlace) text += " (" + hiddenNoPlace + " naming no place not listed)";
     if (this.f.inView) text += " · " + rows.length + " in view";
     this.countsNode.textContent = text;
-    if (!rows.length) list.appendChild(el("div", "geomap-empty", "No statement matches."));
-    this.renderMore(PAGE_ROWS);
-    if (this.selected !== null && this.stNodes[this.selected]) {
-      this.stNodes[this.selected].classList.add("geomap-selected");
+    this.live = dict();
+    var box = this.rowsNode;
+    while (box.firstChild) box.removeChild(box.firstChild);
+    if (!rows.length) box.appendChild(el("div", "geomap-empty", "No statement matches."));
+    this.pinned.hidden = !rows.length;
+    this.layoutRows();
+    this.listNode.scrollTop = 0;
+    this.drawWindow();
+  };
+
+  /* Measured heights of statement rows and of report headers (by their first statement's index),
+   * for the list's width. */
+  GeoMap.prototype.clearHeights = function () {
+    var n = this.data.statements.length;
+    this.rowH = new Float32Array(n);
+    this.docH = new Float32Array(n);
+  };
+
+  /* Row heights (measured, or estimated from the text's length) and their running offsets. */
+  GeoMap.prototype.layoutRows = function () {
+    var items = this.items, n = items.length, sts = this.data.statements;
+    var rowH = this.rowH, docH = this.docH;
+    var w = this.measuredWidth = this.listNode.clientWidth;
+    var perLine = Math.max(20, ((w || 380) - 34) / 6.9);
+    var h = new Float64Array(n);
+    for (var k = 0; k < n; k++) {
+      var it = items[k];
+      if (it < 0) h[k] = docH[-1 - it] || 31;
+      else if (rowH[it]) h[k] = rowH[it];
+      else {
+        var st = sts[it];
+        h[k] = 36 + 19 * Math.ceil((st.t.length + 1) / perLine) + (st.c.length ? 19 : 0);
+      }
+    }
+    this.h = h;
+    this.sumRows();
+  };
+
+  GeoMap.prototype.sumRows = function () {
+    var h = this.h, offs = new Float64Array(h.length + 1);
+    for (var k = 0; k < h.length; k++) offs[k + 1] = offs[k] + h[k];
+    this.offs = offs;
+  };
+
+  /* The item at y px from the top of the list. */
+  GeoMap.prototype.itemAt = function (y) {
+    var offs = this.offs, lo = 0, hi = offs.length - 2;
+    if (hi < 0) return 0;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (offs[mid] <= y) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  };
+
+  /* Put in the DOM the rows from OVERSCAN px above to OVERSCAN px below what is seen (all of them,
+   * up to PRINT_ROWS, for printing); measure them and keep the row at the top where it was. */
+  GeoMap.prototype.drawWindow = function () {
+    var self = this;
+    var items = this.items, list = this.listNode;
+    if (!items || !items.length) { this.padTop.style.height = this.padBottom.style.height = "0px"; return; }
+    var n = items.length, a, b;
+    var top = list.scrollTop;
+    if (this.printing) {
+      a = 0;
+      b = this.itemOf[Math.min(this.rows.length, PRINT_ROWS) - 1] + 1;
+    } else {
+      a = this.itemAt(Math.max(0, top - OVERSCAN));
+      b = Math.min(n, this.itemAt(top + (list.clientHeight || 600) + OVERSCAN) + 1);
+    }
+    var live = this.live, keep = dict();
+    Object.keys(live).forEach(function (key) {
+      var node = live[key];
+      if (node._gmK >= a && node._gmK < b) keep[key] = node;
+      else node.remove();
+    });
+    var box = this.rowsNode, cursor = box.firstChild;
+    for (var k = a; k < b; k++) {
+      var it = items[k];
+      var node = keep[it];
+      if (!node) {
+        node = it < 0 ? this.docNode(this.data.statements[-1 - it].doc) : this.stNode(it);
+        node._gmK = k;
+        keep[it] = node;
+        if (it >= 0 && this.rowPos[it] === this.focusK) node.setAttribute("tabindex", "0");
+      }
+      if (node === cursor) cursor = cursor.nextSibling;
+      else box.insertBefore(node, cursor);
+    }
+    this.live = keep;
+    if (this.printing) {
+      this.padTop.style.height = this.padBottom.style.height = "0px";
+      return;
+    }
+    var anchor = this.itemAt(top), anchorOff = top - this.offs[anchor];
+    var changed = false;
+    for (k = a; k < b; k++) {
+      var hh = keep[items[k]].offsetHeight;
+      if (hh > 0 && Math.abs(hh - this.h[k]) >= 0.5) {
+        this.h[k] = hh;
+        if (items[k] < 0) this.docH[-1 - items[k]] = hh; else this.rowH[items[k]] = hh;
+        changed = true;
+      }
+    }
+    if (changed) this.sumRows();
+    this.padTop.style.height = this.offs[a] + "px";
+    this.padBottom.style.height = (this.offs[n] - this.offs[b]) + "px";
+    if (changed) {
+      var want = this.offs[anchor] + anchorOff;
+      if (Math.abs(list.scrollTop - want) >= 1) list.scrollTop = want;
+    }
+    // The report of the first row seen below it stays named on top of the list.
+    var first = items[this.itemAt(list.scrollTop + (this.pinned.offsetHeight || 0))];
+    var docId = this.data.statements[first < 0 ? -1 - first : first].doc;
+    if (this.pinnedDoc !== docId) {
+      var doc = this.data.docs[docId] || {};
+      this.pinned.textContent = doc.title || doc.source || docId;
+      this.pinnedDoc = docId;
+    }
+    // Keep one tab stop in the list: the focused row, or the first row seen.
+    var active = document.activeElement;
+    if (!(active && active.parentNode === box) && !keep[this.rows[this.focusK]]) {
+      var seen = this.itemAt(list.scrollTop);
+      while (seen < n && items[seen] < 0) seen += 1;
+      if (seen < n && keep[items[seen]]) {
+        this.focusK = this.rowPos[items[seen]];
+        keep[items[seen]].setAttribute("tabindex", "0");
+      }
     }
   };
 
-  GeoMap.prototype.renderMore = function (n) {
-    var self = this;
-    var data = this.data;
-    var end = Math.min(this.rows.length, this.rendered + n);
-    if (end <= this.rendered) return;
-    var frag = document.createDocumentFragment();
-    for (var k = this.rendered; k < end; k++) {
-      var si = this.rows[k];
-      var st = data.statements[si];
-      if (st.doc !== this.lastDoc) {
-        var doc = data.docs[st.doc] || {};
-        var dh = el("div", "geomap-doc");
-        dh.setAttribute("data-doc", st.doc);
-        dh.setAttribute("role", "heading");
-        dh.setAttribute("aria-level", "2");
-        dh.textContent = doc.title || doc.source || st.doc;
-        frag.appendChild(dh);
-        this.lastDoc = st.doc;
-      }
-      var node = this.stNode(si);
-      node.classList.remove("geomap-related");
-      node.setAttribute("tabindex", k === 0 ? "0" : "-1");
-      frag.appendChild(node);
-    }
-    this.rendered = end;
-    this.listNode.appendChild(frag);
-    // Colour tags after the nodes are in.
-    Array.prototype.forEach.call(this.listNode.querySelectorAll(".geomap-tag"), function (tag) {
-      tag.style.borderColor = self.colorOf[tag.getAttribute("data-cat")] || "#999";
-    });
-    if (this.rendered < this.rows.length) {
-      this.listNode.appendChild(this.sentinel);
-      if (this.observer) this.observer.observe(this.sentinel);
-    } else if (this.sentinel.parentNode) {
-      this.sentinel.remove();
+  /* Scroll the list so that row k is seen whole, below the report's name pinned on top: as little
+   * as needed, or with the row at the top when `top` (a jump from the map). */
+  GeoMap.prototype.scrollToRow = function (k, top) {
+    var list = this.listNode;
+    var it = this.itemOf[k];
+    if (it === undefined) return;
+    for (var pass = 0; pass < 4; pass++) {
+      var at = list.scrollTop, h = list.clientHeight, pin = this.pinned.offsetHeight;
+      var y0 = this.offs[it], y1 = this.offs[it + 1];
+      var want = at;
+      if (top || y0 < at + pin) want = y0 - pin - 4;
+      else if (y1 > at + h) want = Math.min(y0 - pin - 4, y1 - h + 4);
+      want = Math.max(0, Math.min(want, list.scrollHeight - h));
+      if (Math.abs(want - at) < 1) break;
+      list.scrollTop = Math.max(0, want);
+      this.drawWindow();
     }
   };
 
   GeoMap.prototype.focusRow = function (k) {
     if (!this.rows || k < 0 || k >= this.rows.length) return;
-    if (k >= this.rendered) this.renderMore(k - this.rendered + PAGE_ROWS);
-    var node = this.stNode(this.rows[k]);
-    Array.prototype.forEach.call(this.listNode.querySelectorAll('.geomap-st[tabindex="0"]'), function (n) {
-      n.setAttribute("tabindex", "-1");
-    });
+    this.scrollToRow(k);
+    var node = this.live[this.rows[k]];
+    if (!node) return;
+    var old = this.rowsNode.querySelectorAll('.geomap-st[tabindex="0"]');
+    Array.prototype.forEach.call(old, function (n) { n.setAttribute("tabindex", "-1"); });
+    this.focusK = k;
     node.setAttribute("tabindex", "0");
-    node.focus();
+    node.focus({ preventScroll: true });
+  };
+
+  /* The selected and related marks on the rows in the DOM. */
+  GeoMap.prototype.markRows = function () {
+    var self = this;
+    Object.keys(this.live).forEach(function (key) {
+      var si = +key;
+      if (si < 0) return;
+      var node = self.live[key];
+      node.classList.toggle("geomap-selected", si === self.selected);
+      node.classList.toggle("geomap-related", !!self.related[si]);
+    });
   };
 
   // --- selection, search, fitting ---------------------------------------------------------------
@@ -992,7 +1314,8 @@
     });
     this.highlighted = [];
     if (this.selLayer) this.selLayer.clearLayers();
-    this.stNodes.forEach(function (n) { if (n) n.classList.remove("geomap-selected", "geomap-related"); });
+    this.related = dict();
+    this.markRows();
   };
 
   GeoMap.prototype.layersOf = function (featureIndex) {
@@ -1009,18 +1332,15 @@
     if (!st) return 0;
     this.clearHighlight();
     this.selected = si;
-    if (this.rowPos[si] === undefined && opts.reveal) {
+    if (this.rowPos[si] < 0 && opts.reveal) {
       // Shown from a popup but filtered out of the list: list everything again.
       this.f.inView = false;
       if (this.inViewBox) this.inViewBox.checked = false;
       if (!st.p.length) { this.f.all = true; if (this.allBox) this.allBox.checked = true; }
       this.renderList();
     }
-    var k = this.rowPos[si];
-    if (k !== undefined && k >= this.rendered) this.renderMore(k - this.rendered + PAGE_ROWS);
-    var node = this.stNode(si);
-    node.classList.add("geomap-selected");
-    if (opts.scroll && node.isConnected) node.scrollIntoView({ block: "nearest" });
+    if (opts.scroll && this.rowPos[si] >= 0) this.scrollToRow(this.rowPos[si], true);
+    this.markRows();
     var bounds = L.latLngBounds([]);
     var fallback = L.latLngBounds([]);
     var order = [];
@@ -1056,17 +1376,24 @@
     return st.p.length;
   };
 
+  /* The statements of a place opened on the map: marked in the list, the first one scrolled to. */
   GeoMap.prototype.markPanel = function (sts) {
     var self = this;
-    this.stNodes.forEach(function (n) { if (n) n.classList.remove("geomap-related"); });
-    sts.forEach(function (i) { if (self.stNodes[i]) self.stNodes[i].classList.add("geomap-related"); });
-    var first = sts.filter(function (i) { return self.stNodes[i] && self.stNodes[i].isConnected; })[0];
-    if (first !== undefined) this.stNodes[first].scrollIntoView({ block: "nearest" });
+    this.related = dict();
+    var first = -1;
+    sts.forEach(function (i) {
+      self.related[i] = true;
+      var k = self.rowPos[i];
+      if (k >= 0 && (first < 0 || k < first)) first = k;
+    });
+    if (first >= 0) this.scrollToRow(first, true);
+    this.markRows();
   };
 
   /* Places whose name, or a spelling a report used, matches the query (accents folded). */
   GeoMap.prototype.matches = function (query) {
     var q = fold(query);
+    this.buildNames();
     if (!q) return [];
     var tests = [
       function (n) { return n === q; },
@@ -1139,6 +1466,7 @@
     var layers = this.byPlace[f.properties.id] || [];
     if (!layers.length) return null;
     var layer = layers[0];
+    this.bind(layer);
     var ct = this.containers[key];
     if (!layer._gmVisible) { ct.addLayer(layer); layer._gmVisible = true; }
     var b = layer.getBounds ? layer.getBounds() : L.latLngBounds([layer.getLatLng()]);
@@ -1183,11 +1511,20 @@
   GeoMap.prototype.fitVisible = function (opts) {
     var self = this;
     var b = L.latLngBounds([]);
-    this.allLayers.forEach(function (pair) {
-      var layer = pair[1];
-      if (!layer._gmVisible || !self.map.hasLayer(self.groups[pair[0]])) return;
-      b.extend(layer.getBounds ? layer.getBounds() : layer.getLatLng());
+    var onMap = dict();
+    Object.keys(this.groups).forEach(function (key) {
+      onMap[key] = key !== "basemap" && self.map.hasLayer(self.groups[key]);
     });
+    var box = this.boxes(), w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+    this.data.features.forEach(function (f, fi) {
+      if (!self.fVisible[fi] || !onMap[f.properties.group]) return;
+      var at = 4 * fi;
+      if (box[at] < w) w = box[at];
+      if (box[at + 1] < s) s = box[at + 1];
+      if (box[at + 2] > e) e = box[at + 2];
+      if (box[at + 3] > n) n = box[at + 3];
+    });
+    if (w <= e) b = L.latLngBounds([s, w], [n, e]);
     if (b.isValid()) {
       var o = { maxZoom: 8 };
       Object.keys(opts || {}).forEach(function (k) { o[k] = opts[k]; });
@@ -1229,6 +1566,7 @@
     if (p.get("q") && this.textInput) { this.textInput.value = p.get("q"); this.f.q = fold(p.get("q")); }
     if (p.get("doc") && this.data.docs[p.get("doc")] && this.docSelect) {
       this.f.doc = p.get("doc");
+      this.buildDocOptions();
       this.docSelect.value = this.f.doc;
     }
     var dateRe = /^\d{4}-\d{2}-\d{2}$/;
@@ -1285,7 +1623,14 @@
   };
 
   GeoMap.prototype.beforePrint = function () {
-    if (this.rows) this.renderMore(Math.min(this.rows.length, 3000));
+    this.printing = true;
+    this.drawWindow();
+    this.map.invalidateSize();
+  };
+
+  GeoMap.prototype.afterPrint = function () {
+    this.printing = false;
+    this.drawWindow();
     this.map.invalidateSize();
   };
 
@@ -1428,10 +1773,17 @@
   // --- no map: the statements alone ---------------------------------------------------------------
 
   /* When the map cannot be made (a script failed to load or threw), list the statements plainly. */
-  function fallbackList(reason) {
+  function fallbackList(reason, data) {
+    if (!data) {
+      if (app.data) data = app.data;
+      else {
+        try {
+          readIsland("geomap-data", function (d) { app.data = d; fallbackList(reason, d); }, noData);
+        } catch (e) { noData("the statements stored in this page cannot be read"); }
+        return;
+      }
+    }
     var panel = document.getElementById("geomap-panel");
-    var data;
-    try { data = readJson("geomap-data"); } catch (e) { return; }
     if (!panel || !data) return;
     while (panel.firstChild) panel.removeChild(panel.firstChild);
     document.documentElement.classList.add("geomap-nomap");
@@ -1470,29 +1822,78 @@
     document.documentElement.setAttribute("data-geomap-ready", "fallback");
   }
 
+  /* The data could not be read at all: say why in the panel, instead of a blank page. */
+  function noData(reason) {
+    var panel = document.getElementById("geomap-panel");
+    if (!panel) return;
+    while (panel.firstChild) panel.removeChild(panel.firstChild);
+    document.documentElement.classList.add("geomap-nomap");
+    var head = el("div", "geomap-head");
+    head.appendChild(el("h1", "geomap-title", document.title));
+    var msg = el("p", "geomap-nodata", "The statements and places of this map cannot be shown: " + reason + ".");
+    msg.setAttribute("role", "alert");
+    head.appendChild(msg);
+    panel.appendChild(head);
+    document.documentElement.setAttribute("data-geomap-ready", "nodata");
+  }
+
+  /* What init and legend were given: the app starts once the data is read and the legend known. */
+  var app = { pending: false, data: null, legend: null, started: false };
+
+  function startApp(gm) {
+    if (app.started) return;
+    app.started = true;
+    try {
+      gm.start(app.legend);
+    } catch (e) {
+      if (window.console) console.error("geomap:", e);
+      window.geomap = null;
+      fallbackList("a script failed", gm.data);
+    }
+  }
+
   window.addEventListener("load", function () {
-    if (!window.geomap) fallbackList(typeof L === "undefined" ? "Leaflet did not load" : "a script failed");
+    if (!window.geomap && !app.pending) {
+      fallbackList(typeof L === "undefined" ? "Leaflet did not load" : "a script failed");
+    }
   });
 
   window.GeoMapApp = {
     init: function (cfg, layerControl) {
-      try {
-        var gm = new GeoMap(cfg, layerControl);
+      app.pending = true;
+      var sync = true;
+      var made = function (data) {
+        app.data = data;
+        mark("geomap-data");
+        var gm;
+        try {
+          gm = new GeoMap(cfg, layerControl, data);
+        } catch (e) {
+          if (window.console) console.error("geomap:", e);
+          fallbackList("a script failed", data);
+          return;
+        }
         window.geomap = gm;
-        return gm;
+        // Read at once (plain JSON): start after this script, once the legend is known.
+        if (sync) Promise.resolve().then(function () { startApp(gm); });
+        else startApp(gm);
+      };
+      try {
+        readIsland(cfg.dataId, made, noData);
       } catch (e) {
         if (window.console) console.error("geomap:", e);
-        fallbackList("a script failed");
-        return null;
+        noData("the statements stored in this page cannot be read");
       }
+      sync = false;
+      return window.geomap || null;
     },
     legend: function (position) {
+      app.legend = position;
       var gm = window.geomap;
-      if (!gm) return null;
+      if (!gm || !gm.ready || gm.legend) return gm ? gm.legend || null : null;
       gm.legend = Legend(gm, position).addTo(gm.map);
       gm.updateLegend();
-      // Fit again now that the legend takes its room, unless the view came from the URL.
-      if (gm.ready && !gm.viewFromHash && gm.selected === null) gm.fitVisible({ animate: false });
+      if (!gm.viewFromHash && gm.selected === null) gm.fitVisible({ animate: false });
       return gm.legend;
     },
     fallback: fallbackList,
