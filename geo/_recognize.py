@@ -173,8 +173,12 @@ class _Tok:
 _ARTICLE_NAME = re.compile(r"(?:al|el|ad|adh|ar|as|ash|at|ath|az|an|ez|es|ed|et|ech|esh)[-‐’'][A-Z]")
 
 
-def _tokens(text: str) -> list[_Tok]:
-    """Word tokens; a possessive "'s" is not part of the name ("Jordan's" -> "Jordan")."""
+@functools.lru_cache(maxsize=4096)
+def _tokens(text: str) -> tuple[_Tok, ...]:
+    """Word tokens; a possessive "'s" is not part of the name ("Jordan's" -> "Jordan").
+
+    Kept for the last few thousand statements: :func:`gazetteer_spans` and :func:`recognize` both
+    read them, a batch of documents apart (the parser finds every statement's names first)."""
     out = []
     for m in _TOKEN.finditer(text):
         word = m.group()
@@ -182,7 +186,7 @@ def _tokens(text: str) -> list[_Tok]:
             word = word[:-2]
         capital = word[:1].isupper() or _ARTICLE_NAME.match(word) is not None
         out.append(_Tok(m.start(), m.start() + len(word), word, capital))
-    return out
+    return tuple(out)
 
 
 def _runs(toks: Sequence[_Tok], text: str) -> Iterable[list[int]]:
