@@ -667,9 +667,12 @@ def _compound(text: str, a: int, b: int, kinds: frozenset[str], label: str | Non
     for c in _CONSTRUCTIONS:
         if c.kinds is not None and not kinds & c.kinds:
             continue
-        mb = c.before.search(before) if c.before is not None else None
+        # the words after first: a match at one place is cheaper than a search for the words before
         ma = c.after.match(after) if c.after is not None else None
-        if (c.before is not None and mb is None) or (c.after is not None and ma is None):
+        if c.after is not None and ma is None:
+            continue
+        mb = c.before.search(before) if c.before is not None else None
+        if c.before is not None and mb is None:
             continue
         start = a - (len(before) - mb.start()) if mb is not None else a
         end = b + ma.end() if ma is not None else b
