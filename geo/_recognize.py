@@ -14,6 +14,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import _lang as lang
 from ._errors import LanguageDataError
@@ -159,10 +160,10 @@ def caseless_at(text: str, a: int, b: int) -> bool:
     return caseless(text[lo : nxt.start() if nxt else len(text)])
 
 
-@dataclass(frozen=True, slots=True)
-class _Tok:
+class _Tok(NamedTuple):
     """A word; ``capital`` if capitalised, or an Arabic article joined to a capitalised name
-    ("al-Numan", "ash-Shughur")."""
+    ("al-Numan", "ash-Shughur").  A named tuple: a statement has dozens, made twice as fast as
+    a frozen dataclass's."""
 
     start: int
     end: int
@@ -185,7 +186,8 @@ def _tokens(text: str) -> tuple[_Tok, ...]:
         if len(word) > 3 and word[-2:] in ("'s", "’s"):
             word = word[:-2]
         capital = word[:1].isupper() or _ARTICLE_NAME.match(word) is not None
-        out.append(_Tok(m.start(), m.start() + len(word), word, capital))
+        start = m.start()
+        out.append(_Tok(start, start + len(word), word, capital))
     return tuple(out)
 
 
