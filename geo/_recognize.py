@@ -68,6 +68,8 @@ _ORG_HEADS = lang.words("org_heads") | lang.words("org_heads_in_names")
 _ORG_WORDS_AFTER = lang.words("org_words_after")
 _CAPITAL_ARTICLES = frozenset(w.capitalize() for w in lang.words("articles"))
 _ADMIN_WORDS = lang.pattern("admin_words")
+#: An admin word right after a name: "Aleppo province", "Kherson oblast".
+_ADMIN_WORD_AFTER = re.compile(rf"\s+(?:{_ADMIN_WORDS})\b", re.I)
 _DIRECTIONS = lang.directions()
 _DIR_ALT = "|".join(sorted((re.escape(d) for d in _DIRECTIONS), key=len, reverse=True))
 _NOT_PLACE_LABELS = frozenset(
@@ -559,11 +561,10 @@ def _accept(
     person or an organisation ("said Monahan") needs to be prominent in the report's own country.
     """
     name = text[a:b]
-    lo, hi = _clause(text, a, b)
-    no_case = caseless_at(text, a, b)
-    common = common_word(name)
     if label in _PLACE_LABELS or (label == "NORP" and "demonym" in kinds):
         return True
+    no_case = caseless_at(text, a, b)
+    common = common_word(name)
     sure = kinds & {"country", "admin1", "admin2", "demonym", "border", "continent", "region"}
     if sure and not (no_case and common and not kinds & {"country", "demonym", "continent"}):
         return True
@@ -575,10 +576,12 @@ def _accept(
         return True
     if common and no_case:
         return False  # "HAIL OF ROCKETS" (but "KILLED NEAR MANILA")
-    if re.match(rf"\s+(?:{_ADMIN_WORDS})\b", text[b:], re.I):
+    if _ADMIN_WORD_AFTER.match(text, b):
         return True
-    if not common and _ALONE_REST.match(text[lo:a] + " " + text[b:hi]):
-        return True  # a headline's clause that is the name alone: "Sloviansk ; Fighting in the east"
+    if not common:
+        lo, hi = _clause(text, a, b)
+        if _ALONE_REST.match(text[lo:a] + " " + text[b:hi]):
+            return True  # a headline's clause that is the name alone: "Sloviansk ; Fighting in the east"
     whole_run = not run_toks or (run_toks[0].start == a and run_toks[-1].end == b)
     big = index.max_population(name) >= MIN_POPULATION_UNCONFIRMED
     doubted = model_label in ("PERSON", "ORG")
