@@ -19,7 +19,8 @@ In one run, on the same texts, it measures:
 on three inputs: conflict wire reports (made here from templates: short, dense with places, rings,
 wedges, parts of provinces, borders and datelines), general news (the LGL texts, read from
 ``../shared/eval/lgl.jsonl`` when present) and one 200 KB report.  It prints MB/s of each with the
-machine, the core and the load average.  A benchmark, not a test: nothing here asserts a speed; see
+machine, the core and the load average; times are the process's CPU seconds (see ``_timed``).  A
+benchmark, not a test: nothing here asserts a speed; see
 ``benchmarks/SPEED.md`` for figures and what they mean.
 """
 
@@ -148,9 +149,11 @@ def _mb(texts: Sequence[str]) -> float:
 
 
 def _timed(run: Callable[[], object]) -> float:
-    started = time.perf_counter()
+    """The process's CPU seconds for ``run``: pinned to one core, that is its wall time on an idle
+    machine, and on a shared one it leaves out the turns the core gives other processes."""
+    started = time.process_time()
     run()
-    return time.perf_counter() - started
+    return time.process_time() - started
 
 
 class _Metered:
@@ -162,9 +165,9 @@ class _Metered:
 
         def metered(texts: Iterable[str], **kwargs: Any) -> list[Any]:
             texts = list(texts)
-            started = time.perf_counter()
+            started = time.process_time()
             docs = list(pipe(texts, **kwargs))
-            self.seconds += time.perf_counter() - started
+            self.seconds += time.process_time() - started
             self.chars += sum(len(t) for t in texts)
             return docs
 
