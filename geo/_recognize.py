@@ -144,22 +144,30 @@ def _clause(text: str, a: int, b: int) -> tuple[int, int]:
 def caseless(text: str) -> bool:
     """True if case says nothing in ``text``: written in capitals ("TROOPS RETAKE TIKRIT") or in title
     case ("Army Recaptures Town From Rebels"), so a capital does not mark a name."""
-    words = _CASE_WORD.findall(text)
+    return _caseless_span(text, 0, len(text))[1]
+
+
+@functools.lru_cache(maxsize=8192)
+def _caseless_span(text: str, lo: int, hi: int) -> tuple[int, bool]:
+    """The number of :data:`_CASE_WORD` words of ``text[lo:hi]`` and whether it is :func:`caseless`;
+    kept, since the names of one clause all ask about it."""
+    words = _CASE_WORD.findall(text, lo, hi)
     if len(words) >= 2 and all(w.isupper() for w in words):
-        return True
+        return len(words), True
     lower = sum(not w[:1].isupper() for w in words)
-    return len(words) >= 3 and lower <= len(words) // 10
+    return len(words), len(words) >= 3 and lower <= len(words) // 10
 
 
 def caseless_at(text: str, a: int, b: int) -> bool:
     """:func:`caseless` for the clause around ``text[a:b]``, or for its whole headline when the clause is
     too short to tell ("Acapulco Massacre: 25 People Killed, 15 Decapitated")."""
     lo, hi = _clause(text, a, b)
-    if len(_CASE_WORD.findall(text, lo, hi)) >= 3:
-        return caseless(text[lo:hi])
+    words, no_case = _caseless_span(text, lo, hi)
+    if words >= 3:
+        return no_case
     lo = max((m.end() for m in _HEADLINE_BREAK.finditer(text, 0, a)), default=0)
     nxt = _HEADLINE_BREAK.search(text, b)
-    return caseless(text[lo : nxt.start() if nxt else len(text)])
+    return _caseless_span(text, lo, nxt.start() if nxt else len(text))[1]
 
 
 class _Tok(NamedTuple):
@@ -563,11 +571,11 @@ def _accept(
     name = text[a:b]
     if label in _PLACE_LABELS or (label == "NORP" and "demonym" in kinds):
         return True
-    no_case = caseless_at(text, a, b)
     common = common_word(name)
     sure = kinds & {"country", "admin1", "admin2", "demonym", "border", "continent", "region"}
-    if sure and not (no_case and common and not kinds & {"country", "demonym", "continent"}):
+    if sure and not (common and not kinds & {"country", "demonym", "continent"} and caseless_at(text, a, b)):
         return True
+    no_case = caseless_at(text, a, b)
     if name.isupper() and len(name) >= 4 and _DATELINE_AFTER.match(text, b):
         return True  # a dateline: "BOSTON (AP) --", "SAN DIEGO, Calif. --"
     if no_case and _zipf(name) >= EVERYDAY_WORD_ZIPF:
