@@ -6,7 +6,11 @@ Run from the project root (it pins itself to one core, core 0 unless ``--core``)
 
 In one run, on the same texts, it measures:
 
-- geomap (``geo.Geoparser`` with the embedded gazetteer and the spaCy model, as ``geomap parse``),
+- geomap (``geo.Geoparser`` with the embedded gazetteer, the spaCy model and the role reader, as
+  ``geomap parse`` runs it; ``--no-roles``: without the role reader, as figures before 2026-12-01's
+  second run were measured), with the time it spends in spaCy (the entity recogniser over the
+  windows around doubtful names, the tagger and parser over the statements whose names' roles are in
+  doubt) and the share of the text each reads,
 - spaCy-sm NER alone (``tok2vec`` + ``ner`` of the same package, nothing else), the model geomap was
   meant to outrun,
 - an Aho-Corasick scan of the text for every name of the gazetteer (pyahocorasick): finding names and
@@ -15,7 +19,8 @@ In one run, on the same texts, it measures:
 on three inputs: conflict wire reports (made here from templates: short, dense with places, rings,
 wedges, parts of provinces, borders and datelines), general news (the LGL texts, read from
 ``../shared/eval/lgl.jsonl`` when present) and one 200 KB report.  It prints MB/s of each with the
-machine, the core and the load average.  A benchmark, not a test: nothing here asserts a speed; see
+machine, the core and the load average; times are the process's CPU seconds (see ``_timed``).  A
+benchmark, not a test: nothing here asserts a speed; see
 ``benchmarks/SPEED.md`` for figures and what they mean.
 """
 
@@ -28,8 +33,9 @@ import platform
 import random
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 LGL = ROOT.parent / "shared" / "eval" / "lgl.jsonl"
@@ -143,9 +149,32 @@ def _mb(texts: Sequence[str]) -> float:
 
 
 def _timed(run: Callable[[], object]) -> float:
-    started = time.perf_counter()
+    """The process's CPU seconds for ``run``: pinned to one core, that is its wall time on an idle
+    machine, and on a shared one it leaves out the turns the core gives other processes."""
+    started = time.process_time()
     run()
-    return time.perf_counter() - started
+    return time.process_time() - started
+
+
+class _Metered:
+    """Wraps a spaCy pipeline's ``pipe``: the seconds it takes and the characters it reads."""
+
+    def __init__(self, nlp: Any) -> None:
+        self.seconds, self.chars = 0.0, 0
+        pipe = nlp.pipe
+
+        def metered(texts: Iterable[str], **kwargs: Any) -> list[Any]:
+            texts = list(texts)
+            started = time.process_time()
+            docs = list(pipe(texts, **kwargs))
+            self.seconds += time.process_time() - started
+            self.chars += sum(len(t) for t in texts)
+            return docs
+
+        nlp.pipe = metered
+
+    def reset(self) -> None:
+        self.seconds, self.chars = 0.0, 0
 
 
 def _machine(core: int) -> str:
@@ -170,6 +199,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--core", type=int, default=0, help="the core to run on (default 0)")
     ap.add_argument("--lgl", type=Path, default=LGL, help=f"LGL's JSON Lines (default {LGL})")
     ap.add_argument("--no-ceiling", action="store_true", help="skip the Aho-Corasick scan (its build: 30 s)")
+    ap.add_argument("--no-roles", action="store_true", help="geomap without the role reader's parse")
     args = ap.parse_args(argv)
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {args.core})
@@ -184,7 +214,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     gaz = gazetteer.open_gazetteer()
     keys = "with" if Path(f"{gaz.path}.keys").is_file() else "without"
     print(f"gazetteer {gaz.path} ({keys} name keys)")
-    parser = geo.Geoparser(gaz, nlp=geo.load_model())
+    roles = None if args.no_roles else geo.load_roles()
+    parser = geo.Geoparser(gaz, nlp=geo.load_model(), roles=roles)
+    models = {"NER": _Metered(parser.nlp)}
+    if roles is not None:
+        models["parse"] = _Metered(roles.nlp)
+    print(f"geomap: entity recogniser{'' if roles is None else ' and role reader (tagger, parser)'}")
     ner = spacy.load(
         geo.DEFAULT_MODEL, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
     )
@@ -235,12 +270,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{label:<24} (not found: {args.lgl})")
             continue
         mb = _mb(texts)
+        for meter in models.values():
+            meter.reset()
         t_geo = _timed(geomap_run(texts))
         t_ner = _timed(ner_run(texts))
         scan = f"{mb / _timed(scan_run(texts)):>11.2f}" if automaton is not None else f"{'-':>11}"
         print(f"{label:<24}{mb:>7.3f}{mb / t_geo:>13.3f}{mb / t_ner:>10.3f}{t_ner / t_geo:>11.1f}x{scan}")
         if len(texts) == 1:
             print(f"{'':<24}the {mb * 1000:.0f} KB report in {t_geo:.2f} s (NER alone {t_ner:.2f} s)")
+        chars = sum(len(t) for t in texts)
+        spent = "; ".join(
+            f"{name} {m.seconds:.2f} s on {m.chars / chars:.0%} of the text" for name, m in models.items()
+        )
+        rest = t_geo - sum(m.seconds for m in models.values())
+        print(f"{'':<24}geomap's spaCy: {spent}; the rest {rest:.2f} s")
     print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 

@@ -400,6 +400,7 @@ class Gazetteer:
         self._lookups: dict[tuple[Any, ...], tuple[Candidate, ...]] = {}
         self._places: dict[tuple[Any, ...], Candidate | None] = {}
         self._names: dict[int, tuple[tuple[str, str], ...]] = {}
+        self._exact: dict[str, bool] = {}
         self._geometries: dict[tuple[Any, ...], BaseGeometry | None] = {}
         self._keys: Any = _UNREAD
 
@@ -584,15 +585,19 @@ class Gazetteer:
 
     def has_exact_name(self, name: str) -> bool:
         """True if some place has exactly this name, as written ("Va.", "Calif.")."""
-        norm = normalize(name)
-        return (
-            bool(norm)
-            and self._may_have(norm)
-            and self._con.execute(
-                "SELECT 1 FROM names WHERE norm = ? AND name = ? LIMIT 1", (norm, name)
-            ).fetchone()
-            is not None
-        )
+        hit = self._exact.get(name)
+        if hit is None:
+            norm = normalize(name)
+            hit = (
+                bool(norm)
+                and self._may_have(norm)
+                and self._con.execute(
+                    "SELECT 1 FROM names WHERE norm = ? AND name = ? LIMIT 1", (norm, name)
+                ).fetchone()
+                is not None
+            )
+            _remember(self._exact, name, hit, _MAX_LOOKUPS)
+        return hit
 
     def has_name(self, name: str) -> bool:
         """True if any place has a name that folds like ``name`` (a cheap test for recognition)."""

@@ -143,15 +143,23 @@ def evidence(
         ):
             named_by.setdefault((cs[0].country_code, cs[0].admin1_code), set()).add(m.head.casefold())
     out = []
+    # mentions of one name with one vote share their focus and provinces (a long report repeats names)
+    Shared = tuple[dict[str, float], float, frozenset[tuple[str, str]]]
+    shared: dict[tuple[str, tuple[tuple[str, float], ...]], Shared] = {}
     for m, cs, vote in zip(mentions, cands, votes, strict=True):
         head = m.head.casefold()
-        # a mention's own candidates do not vote for its focus: the other mentions decide
-        focus = {cc: n - vote.get(cc, 0.0) for cc, n in focus_all.items()}
+        key = (head, tuple(vote.items()))
+        if key not in shared:
+            # a mention's own candidates do not vote for its focus: the other mentions decide
+            focus = {cc: n - vote.get(cc, 0.0) for cc, n in focus_all.items()}
+            provinces = frozenset(p for p, heads in named_by.items() if heads - {head})
+            shared[key] = (focus, math.fsum(focus.values()), provinces)
+        focus, total, provinces = shared[key]
         out.append(
             Evidence(
                 focus=focus,
-                total=math.fsum(focus.values()),
-                provinces=frozenset(p for p, heads in named_by.items() if heads - {head}),
+                total=total,
+                provinces=provinces,
                 container=_container(m, statements[m.sentence], gaz) if cs else None,
                 anchors=anchors,
                 dateline_country=dateline_country,

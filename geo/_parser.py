@@ -20,7 +20,7 @@ from ._recognize import (
     gazetteer_spans,
     recognize,
 )
-from ._resolve import resolve_mentions
+from ._resolve import RoleAsk, read_roles, resolve_mentions
 from ._roles import RoleReader, load_roles
 from ._shapes import OnlineAnswer
 from ._statements import Dateline, Vocabulary, read_statements
@@ -230,17 +230,25 @@ class Geoparser(Generic[G]):
                 entities[i].setdefault(st.index, []).extend(
                     Entity(lo + e.start_char, lo + e.end_char, e.label_) for e in sdoc.ents
                 )
+        # the names in doubt of all the batch's documents are read from one parse of their statements
+        asks: list[list[RoleAsk]] = [[] for _ in docs]
+        resolved = [
+            self._parse_one(stmts[i], read[i][1], entities[i], spans[i], asks[i]) for i in range(len(docs))
+        ]
+        if self.roles is not None:
+            read_roles(self.roles, resolved, asks)
         for i, doc in enumerate(docs):
-            yield self._parse_one(doc, stmts[i], read[i][1], entities[i], spans[i])
+            yield ParseResult(document=doc, statements=stmts[i], resolutions=tuple(_in_order(resolved[i])))
 
     def _parse_one(
         self,
-        doc: Document,
         stmts: tuple[Statement, ...],
         head: Dateline | None,
         entities: dict[int, list[Entity]],
         spans: dict[int, list[Any]],
-    ) -> ParseResult:
+        asks: list[RoleAsk],
+    ) -> list[Resolution]:
+        """The resolutions of one document; the roles of its names in doubt are left in ``asks``."""
         dateline_span = (head.place_start, head.place_end) if head else None
         borders: dict[str, Border | None] = {}
 
@@ -288,7 +296,7 @@ class Geoparser(Generic[G]):
             # "MOSCOW, May 20. /TASS/.": the agency that filed the report is not a place it talks about
             a, b = head.agency_span
             mentions = [m for m in mentions if not (a <= m.start and m.end <= b)]
-        resolutions = resolve_mentions(
+        return resolve_mentions(
             mentions,
             stmts,
             self.gazetteer,
@@ -296,8 +304,8 @@ class Geoparser(Generic[G]):
             borders=borders,
             online=self.online,
             roles=self.roles,
+            asks=asks,
         )
-        return ParseResult(document=doc, statements=stmts, resolutions=tuple(_in_order(resolutions)))
 
 
 def _in_order(resolutions: list[Resolution]) -> list[Resolution]:

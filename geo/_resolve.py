@@ -26,7 +26,19 @@ from ._scoring import MIN_SCORE, confidence, score
 from ._shapes import OnlineAnswer, border_place, corridors, online_place, place_of
 from ._types import Kind, Mention, Resolution, Statement
 
-__all__ = ["MIN_SCORE", "ONLINE_REASON", "ONLINE_SCORE", "PlaceSource", "resolve_mentions"]
+__all__ = [
+    "MIN_SCORE",
+    "ONLINE_REASON",
+    "ONLINE_SCORE",
+    "PlaceSource",
+    "RoleAsk",
+    "read_roles",
+    "resolve_mentions",
+]
+
+#: A name whose role its sentence must tell: its index in its document's resolutions, and what
+#: :meth:`RoleReader.roles` is asked.
+RoleAsk = tuple[int, tuple[Mention, Statement, Kind]]
 
 #: The score and reason of a place that only the online geocoder knew.
 ONLINE_SCORE = 0.5
@@ -42,6 +54,7 @@ def resolve_mentions(
     borders: Mapping[str, Border | None] | None = None,
     online: Callable[[str], OnlineAnswer | None] | None = None,
     roles: RoleReader | None = None,
+    asks: list[RoleAsk] | None = None,
 ) -> list[Resolution]:
     """Resolve every mention of one document.
 
@@ -63,13 +76,17 @@ def resolve_mentions(
     roles
         Reads the role of each name in doubt from its sentence's parse; without it such names take the
         role model's prior (see :mod:`geo._roles`).
+    asks
+        When given (with ``roles``), the names in doubt are not read here: they are appended to it, and
+        their resolutions keep the prior's role until :func:`read_roles` reads them, many documents'
+        in one parse.
     """
     by_index = {st.index: st for st in statements}
     borders = borders or {}
     cands = [candidates(m, gaz) for m in mentions]
     evidences = evidence(mentions, cands, by_index, gaz, dateline=dateline)
     out: list[Resolution] = []
-    doubtful: list[tuple[int, tuple[Mention, Statement, Kind]]] = []  # read from the parse at the end
+    doubtful: list[RoleAsk] = [] if asks is None else asks  # read from the parse at the end
     for m, cs, ev in zip(mentions, cands, evidences, strict=True):
         st = by_index[m.sentence]
         if m.form == "border":
@@ -114,7 +131,18 @@ def resolve_mentions(
         margin = best.score - scored[1].score if len(scored) > 1 else best.score
         reasons = (*best.reasons, f"margin {margin:.2f} over {len(scored) - 1} other candidates")
         out.append(Resolution(m, place, role, confidence(best.score), reasons))
-    if roles is not None and doubtful:
-        for (i, _), role in zip(doubtful, roles.roles([ask for _, ask in doubtful]), strict=True):
-            out[i] = dataclasses.replace(out[i], role=role)
+    if roles is not None and asks is None:
+        read_roles(roles, [out], [doubtful])
     return out + corridors(sorted(out, key=lambda r: r.mention.start), by_index, gaz)
+
+
+def read_roles(
+    roles: RoleReader, documents: Sequence[list[Resolution]], asks: Sequence[Sequence[RoleAsk]]
+) -> None:
+    """Set the role of each name in doubt of several documents (their resolutions, and the ``asks``
+    :func:`resolve_mentions` left in each), parsing all their statements in one ``nlp.pipe``."""
+    flat = [(d, i, ask) for d, doc_asks in enumerate(asks) for i, ask in doc_asks]
+    if not flat:
+        return
+    for (d, i, _), role in zip(flat, roles.roles([ask for _, _, ask in flat]), strict=True):
+        documents[d][i] = dataclasses.replace(documents[d][i], role=role)

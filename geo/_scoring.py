@@ -72,6 +72,22 @@ class Weights:
         return value
 
 
+#: The last weights asked about and their :func:`_amounts` (scoring asks about one ``Weights`` value).
+_LAST_AMOUNTS: tuple[Weights | None, Mapping[str, float]] = (None, {})
+
+
+def _amounts(w: Weights) -> Mapping[str, float]:
+    """Every key :meth:`Weights.amount` answers, with its amount: one dict lookup per feature instead
+    of a table rebuilt for each."""
+    global _LAST_AMOUNTS
+    last, table = _LAST_AMOUNTS
+    if last is not w:
+        keys = [f.name for f in dataclasses.fields(Weights) if f.name != "feature_code"]
+        table = {key: w.amount(key) for key in [*keys, *w.feature_keys()]}
+        _LAST_AMOUNTS = (w, table)
+    return table
+
+
 def _number(value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise WeightsError(f"{where}: must be a number, got {value!r}")
@@ -198,7 +214,7 @@ def features(m: Mention, cand: Candidate, ev: Evidence, w: Weights | None = None
         pop = cand.population or 0
         share = min(math.log10(pop + 1) / w.population_full_at_log10, 1.0)
         out.append(("population_max", share, f"population {pop:,}"))
-        if cand.feature_code and f"feature_code.{cand.feature_code}" in w.feature_keys():
+        if cand.feature_code and f"feature_code.{cand.feature_code}" in _amounts(w):
             out.append((f"feature_code.{cand.feature_code}", 1.0, f"feature {cand.feature_code}"))
     own_name = cand.name.casefold() == head
     if (
@@ -231,10 +247,11 @@ def features(m: Mention, cand: Candidate, ev: Evidence, w: Weights | None = None
 def score(m: Mention, cand: Candidate, ev: Evidence, w: Weights | None = None) -> Scored:
     """Score one candidate of a mention: the sum of weight times value of its :func:`features`."""
     w = w or load_weights()
+    amounts = _amounts(w)
     total = 0.0
     reasons: list[str] = []
     for key, value, why in features(m, cand, ev, w):
-        amount = w.amount(key) * value
+        amount = amounts[key] * value
         total += amount
         reasons.append(f"{why} {amount:+.2f}")
     return Scored(cand, round(total, 4), tuple(reasons))

@@ -142,13 +142,25 @@ class _Points:
     #: Up to this many distinct points a plain loop is faster than numpy.
     LOOP = 12
 
+    #: Answers kept per point (a report's candidates come back with every mention of their name).
+    MEMO = 4096
+
     def __init__(self, points: Sequence[Coordinate]) -> None:
         self.points = list(dict.fromkeys(points))
         self.vectors: Any = None
+        self.memo: dict[Coordinate, float] = {}
         if len(self.points) > self.LOOP:
             self.vectors = _unit_vectors([p.lat for p in self.points], [p.lon for p in self.points])
 
     def nearest(self, point: Coordinate) -> float:
+        km = self.memo.get(point)
+        if km is None:
+            km = self._nearest(point)
+            if len(self.memo) < self.MEMO:
+                self.memo[point] = km
+        return km
+
+    def _nearest(self, point: Coordinate) -> float:
         if self.vectors is None:
             return min(point.km_to(p) for p in self.points)
         import numpy as np

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import math
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import shapely
@@ -285,3 +286,71 @@ def test_nearest_km_of_many_repeated_towns_compares_with_the_distinct_ones() -> 
     from geo._types import _prepared
 
     assert len(_prepared(anchors).points) == 30
+
+
+# -- work done once: tokens, scoring amounts, the role parse of a batch ------------------------------
+
+
+def test_a_statement_is_tokenised_once_for_its_names_and_its_mentions(gaz: gazetteer.Gazetteer) -> None:
+    from geo._recognize import _tokens, gazetteer_spans, recognize
+
+    text = "Shelling hit the suburbs of Aleppo and north of Idlib, officials in Damascus said on Friday."
+    st_ = geo.Statement(doc="d", index=0, start=0, end=len(text), text=text)
+    alone = recognize(st_, gaz)  # finds its spans itself
+    _tokens.cache_clear()
+    spans = gazetteer_spans(text, gaz)
+    assert recognize(st_, gaz, spans=spans) == alone
+    info = _tokens.cache_info()
+    assert (info.misses, info.hits) == (1, 1)
+    assert _tokens(text) == _tokens.__wrapped__(text)
+
+
+def test_scoring_amounts_follow_the_weights_they_are_asked_about() -> None:
+    import dataclasses
+
+    from geo._scoring import _amounts, load_weights
+
+    w = load_weights()
+    keys = [f.name for f in dataclasses.fields(w) if f.name != "feature_code"] + sorted(w.feature_keys())
+    assert {k: _amounts(w)[k] for k in keys} == {k: w.amount(k) for k in keys}
+    other = dataclasses.replace(w, kind_country=w.kind_country + 0.5, feature_code=(("PPLC", 0.125),))
+    assert _amounts(other)["kind_country"] == w.kind_country + 0.5
+    assert _amounts(other)["feature_code.PPLC"] == 0.125 and "feature_code.PPLA" not in _amounts(other)
+    assert _amounts(w)["kind_country"] == w.kind_country  # asked about the first weights again
+
+
+class _CountingPipe:
+    """A spaCy pipeline that records each ``pipe`` call's texts."""
+
+    def __init__(self, nlp: Any) -> None:
+        self.nlp = nlp
+        self.calls: list[list[str]] = []
+
+    def pipe(self, texts: Iterable[str], **kwargs: Any) -> Any:
+        texts = list(texts)
+        self.calls.append(texts)
+        return self.nlp.pipe(texts, **kwargs)
+
+
+def test_the_roles_of_a_batch_are_read_from_one_parse_as_each_document_alone(
+    gaz: gazetteer.Gazetteer,
+) -> None:
+    reader = geo.load_roles()
+    ner = geo.load_model()
+    texts = [
+        "Turkey proposed to Iran a joint patrol, the ministry said.\nShelling hit Saraqib on Monday.",
+        "Russia said its forces had left Kherson.\nThe Syrian army shelled villages near Idlib.",
+        "Aid reached Aleppo on Tuesday.",  # no name in doubt
+        "Egypt and Jordan called for a ceasefire in Gaza.",
+    ]
+    docs = [geo.Document(id=f"r{i}", text=t) for i, t in enumerate(texts)]
+    batched = _CountingPipe(reader.nlp)
+    parser = geo.Geoparser(gaz, nlp=ner, roles=geo.RoleReader(reader.model, batched))
+    together = list(parser.parse_documents(docs))
+    assert len(batched.calls) == 1  # one parse for the batch, of statements of several documents
+    assert set(batched.calls[0]) >= {texts[0].split("\n")[0], texts[3]}
+    alone = geo.Geoparser(gaz, nlp=ner, roles=reader)
+    for doc, result in zip(docs, together, strict=True):
+        assert result.resolutions == next(alone.parse_documents([doc])).resolutions
+    roles = {(r.document.id, x.mention.text): x.role for r in together for x in r.resolutions}
+    assert roles[("r0", "Turkey")] == "actor" and roles[("r0", "Iran")] == "actor"
