@@ -119,12 +119,23 @@ _ALONE_REST = re.compile(
 @functools.cache
 def _zipf(name: str) -> float:
     """How common a one-word name is as an English word (wordfreq's Zipf scale); 0 for a longer name,
-    which is a name whatever its words ("New Jersey", "Tal Afar")."""
+    which is a name whatever its words ("New Jersey", "Tal Afar").  Exact from :data:`COMMON_WORD_ZIPF`
+    up; a word less common than that may be given 0."""
     if " " in name.strip():
         return 0.0
-    import wordfreq  # its lists load on first use (about a second), not when geo is imported
+    if name.isascii() and name.isalpha():
+        # wordfreq's value for every such word of COMMON_WORD_ZIPF or more, from geo/lang/en/common_words.txt
+        # (benchmarks/make_common_words.py); a word not there is less common, which no decision tells apart
+        # from 0.  Loading wordfreq's own lists costs about a second.
+        return _common_words().get(name.lower(), 0.0)
+    import wordfreq
 
     return float(wordfreq.zipf_frequency(name, lang.LANGUAGE))
+
+
+@functools.cache
+def _common_words() -> dict[str, float]:
+    return {word: float(zipf) for word, (zipf,) in lang.table("common_words").items()}
 
 
 def common_word(name: str) -> bool:

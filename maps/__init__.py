@@ -2,12 +2,37 @@
 
 ``maps`` receives :class:`geo._types.ParseResult` values; it parses no text and does not import the
 gazetteer.
+
+Its names are imported on first use (PEP 562): ``geomap parse -o FILE`` needs only the atomic writer
+(:mod:`maps._io`), and importing folium, pandas and geopandas for it would cost most of a second.
 """
 
-from maps._export import write_csv, write_geojson, write_gpkg
-from maps._features import DocumentPart, FeatureBuilder, FeatureSet, build_features, document_part
-from maps._html import render_map, tile_spec, write_map
-from maps._io import OutputError
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from maps._export import write_csv, write_geojson, write_gpkg
+    from maps._features import DocumentPart, FeatureBuilder, FeatureSet, build_features, document_part
+    from maps._html import render_map, tile_spec, write_map
+    from maps._io import OutputError
+
+#: Each public name and the module that defines it.
+_HOME = {
+    "write_csv": "_export",
+    "write_geojson": "_export",
+    "write_gpkg": "_export",
+    "DocumentPart": "_features",
+    "FeatureBuilder": "_features",
+    "FeatureSet": "_features",
+    "build_features": "_features",
+    "document_part": "_features",
+    "render_map": "_html",
+    "tile_spec": "_html",
+    "write_map": "_html",
+    "OutputError": "_io",
+}
 
 __all__ = [
     "DocumentPart",
@@ -23,3 +48,16 @@ __all__ = [
     "write_gpkg",
     "write_map",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module 'maps' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"maps.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({n for n in globals() if n.startswith("__")} | set(__all__))

@@ -90,3 +90,37 @@ def test_a_malformed_construction_names_the_entry() -> None:
 
     with pytest.raises(geo.LanguageDataError, match=r"compound #1: '\(unclosed' is not a valid regular"):
         _recognize._expand("(unclosed", "geo/lang/en/compounds.toml: compound #1")
+
+
+def test_the_common_words_table_gives_wordfreqs_answer_where_it_decides() -> None:
+    """common_words.txt stands in for wordfreq's lists (a second to load): for every word written in ASCII
+    letters, in any case, it must make the same decisions as wordfreq, and give wordfreq's value from the
+    threshold up."""
+    import wordfreq
+
+    from geo import _recognize
+
+    words = [w for w, _ in zip(wordfreq.iter_wordlist("en"), range(30_000), strict=False)]
+    words += ["Hawija", "Reynosa", "Saraqib", "Jackson", "Hope", "Reading", "Border", "MANILA", "Hail"]
+    checked = 0
+    for word in words:
+        for spelling in {word, word.capitalize(), word.upper()}:
+            if not (spelling.isascii() and spelling.isalpha()):
+                continue
+            ours, theirs = _recognize._zipf(spelling), wordfreq.zipf_frequency(spelling, "en")
+            for threshold in (_recognize.COMMON_WORD_ZIPF, _recognize.EVERYDAY_WORD_ZIPF):
+                assert (ours >= threshold) == (theirs >= threshold), spelling
+            if theirs >= _recognize.COMMON_WORD_ZIPF:
+                assert ours == theirs, spelling
+            checked += 1
+    assert checked > 50_000
+    assert _recognize.common_word("Jackson") and not _recognize.common_word("Hawija")
+
+
+def test_names_the_table_cannot_answer_still_ask_wordfreq() -> None:
+    import wordfreq
+
+    from geo import _recognize
+
+    for name in ("Dūmā", "Kharkiv-based", "O'Neill"):
+        assert _recognize._zipf(name) == wordfreq.zipf_frequency(name, "en")
