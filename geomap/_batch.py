@@ -16,13 +16,12 @@ from __future__ import annotations
 import collections
 import contextlib
 import logging
-import multiprocessing
 import os
 import signal
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,13 +37,29 @@ log = logging.getLogger("geomap")
 CHUNK = 8
 #: Chunks in flight per worker.
 AHEAD = 3
-#: Documents per Dask task: a task costs about a millisecond of the scheduler's time.
-PARTITION = 32
+#: Documents per Dask task, at most: a task costs a few milliseconds of the scheduler's, the client's
+#: and the worker's time, and each ships the parser's spec.  On 10,000 short reports and 2 workers,
+#: partitions of 32, 128 and 512 documents spent 29.4, 24.3 and 23.2 s of CPU (benchmarks/SCALE.md);
+#: 256 keeps most of that gain with a shorter tail, when one worker finishes the last partition alone.
+PARTITION = 256
+#: Characters of text per Dask task, at most: a partition of long reports is cut sooner.
+PARTITION_CHARS = 1_000_000
 #: Times a Dask task is run again after an exception (a lost worker is the scheduler's
 #: ``distributed.scheduler.allowed-failures``, 3 by default).
 RETRIES = 2
 #: Seconds to wait for a Dask scheduler to answer.
 CONNECT_TIMEOUT = 20
+#: Dask settings for ``--dask local``: no statistical profiler sampling each worker every 10 ms, and
+#: the event loops' housekeeping (the blocked-loop check, the system and memory monitors) a few times
+#: a second rather than 50 times: on a machine whose every core parses, that ticking is CPU taken from
+#: the parser.  Nothing here changes what is computed.
+QUIET_CLUSTER = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "500ms",
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.admin.system-monitor.gil.enabled": False,
+    "distributed.worker.memory.monitor-interval": "1s",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,13 +151,17 @@ def _parse_chunk(
     return out
 
 
-def _chunks(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
+def _chunks(docs: Iterable[Document], size: int, chars: int | None = None) -> Iterator[list[Document]]:
+    """``docs`` in lists of ``size`` documents, or fewer once they hold ``chars`` characters of text."""
     chunk: list[Document] = []
+    held = 0
     for doc in docs:
         chunk.append(doc)
-        if len(chunk) >= size:
+        held += len(doc.text)
+        if len(chunk) >= size or (chars is not None and held >= chars):
             yield chunk
             chunk = []
+            held = 0
     if chunk:
         yield chunk
 
@@ -160,6 +179,11 @@ def _init_worker(spec: ParserSpec, transform: Callable[[ParseResult], Any]) -> N
 
 
 def _work(docs: list[Document]) -> list[Outcome]:
+    """Parse one chunk, in a worker process.
+
+    Its outcomes go back pickled together: an object in several of them (a country's outline, in
+    every report about that country) is written once.
+    """
     assert _worker is not None, "worker not initialised"
     parser, spec, transform = _worker
     try:
@@ -168,6 +192,33 @@ def _work(docs: list[Document]) -> list[Outcome]:
         raise
     except Exception as exc:  # the chunk alone failed: report each of its documents
         return [_failure(doc, exc) for doc in docs]
+
+
+#: The numerical libraries' thread counts (OpenBLAS under numpy, which spaCy's model calls; OpenMP,
+#: MKL), set to 1 in worker processes as Dask's nannies do (``distributed.nanny.pre-spawn-environ``).
+_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+@contextlib.contextmanager
+def _one_thread_each() -> Iterator[None]:
+    """Worker processes started in this block run their numerical libraries on one thread each.
+
+    The processes share the cores: N workers each running a BLAS thread per core spin against each
+    other (with the model, ``map -j 2`` spent a quarter more CPU than with one thread each).  A value
+    the user set is kept.  The variables are read when a process starts, so they are set for the life
+    of the pool and restored after.
+    """
+    saved = {name: os.environ.get(name) for name in _THREAD_VARIABLES}
+    for name in _THREAD_VARIABLES:
+        os.environ.setdefault(name, "1")
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def parse_stream(
@@ -193,11 +244,18 @@ def parse_stream(
             if parser is None:
                 own.gazetteer.close()
         return
+    # Not at the top: a run in one process need not import the process pool (start-up).
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # spawn, not fork: a forked SQLite connection or spaCy state is not safe to share.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(spec, transform)
-    ) as pool:
+    with (
+        _one_thread_each(),
+        ProcessPoolExecutor(
+            max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(spec, transform)
+        ) as pool,
+    ):
         pending: collections.deque[Future[list[Outcome]]] = collections.deque()
         try:
             for chunk in _chunks(docs, CHUNK):
@@ -259,14 +317,18 @@ def parse_dask(
     ``scheduler`` is a scheduler's address (``tcp://host:8786``) or ``local`` for a
     :class:`~dask.distributed.LocalCluster` of one single-threaded worker process per core.
     ``spec.gazetteer`` must be a path every worker can open.  Partitions of ``partition`` documents are
-    submitted a few per worker ahead of the one being yielded, so memory stays flat; a partition whose
-    worker is lost is run again elsewhere by the scheduler.  ``transform`` runs on the workers.
+    submitted a few per worker ahead of the one being yielded, so memory stays flat; their results are
+    fetched as they complete and yielded in input order.  A partition whose worker is lost is run again
+    elsewhere by the scheduler.  ``transform`` runs on the workers.
     """
+    import dask
     import dask.distributed as dd  # not at the top: dask is only for this
 
     logging.getLogger("distributed").setLevel(max(logging.WARNING, logging.getLogger().level))
     with contextlib.ExitStack() as stack:
         if scheduler == "local":
+            # The nannies hand this configuration on to the workers they start.
+            stack.enter_context(dask.config.set(QUIET_CLUSTER))
             cluster = stack.enter_context(
                 dd.LocalCluster(
                     n_workers=os.cpu_count() or 1,
@@ -281,17 +343,36 @@ def parse_dask(
                 client = stack.enter_context(dd.Client(scheduler, timeout=CONNECT_TIMEOUT))
             except (OSError, ValueError) as exc:
                 raise ClusterError(f"cannot reach the Dask scheduler {scheduler!r}: {exc}") from exc
-        slots = max(1, sum(client.nthreads().values()))
-        pending: collections.deque[dd.Future] = collections.deque()
+        window = max(1, sum(client.nthreads().values())) * AHEAD
+        # Results are fetched as they complete and yielded in input order; at most ``window``
+        # partitions are submitted and not yet yielded, so memory stays flat.
+        index_of: dict[dd.Future, int] = {}
+        done: dict[int, list[Outcome]] = {}
+        completed = dd.as_completed()
+        chunks = enumerate(_chunks(docs, partition, PARTITION_CHARS))
+        submitted = yielded = 0
         try:
-            for chunk in _chunks(docs, partition):
-                pending.append(client.submit(_dask_task, spec, transform, chunk, retries=RETRIES, pure=False))
-                while len(pending) > slots * AHEAD:
-                    yield from _result(pending.popleft())
-            while pending:
-                yield from _result(pending.popleft())
+            while True:
+                while submitted - yielded < window:
+                    item = next(chunks, None)
+                    if item is None:
+                        break
+                    i, chunk = item
+                    future = client.submit(_dask_task, spec, transform, chunk, retries=RETRIES, pure=False)
+                    index_of[future] = i
+                    completed.add(future)
+                    submitted += 1
+                if yielded == submitted:
+                    return
+                while yielded not in done:
+                    future = next(completed)
+                    done[index_of.pop(future)] = _result(future)
+                    future.release()
+                outcomes = done.pop(yielded)
+                yielded += 1
+                yield from outcomes
         finally:
-            for future in pending:
+            for future in index_of:
                 future.cancel()
 
 

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import shapely
-from tqdm import tqdm
 
 import gazetteer
 import geo
@@ -226,6 +225,28 @@ class _Tally:
         )
 
 
+class _NoBar:
+    """What the loop asks of a progress bar, when none is shown."""
+
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def clear(self) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def _progress_bar(show: bool) -> Iterator[Any]:
+    """A tqdm bar on stderr, or (not a terminal, ``-q``) nothing, without importing tqdm."""
+    if not show:
+        yield _NoBar()
+        return
+    from tqdm import tqdm
+
+    with tqdm(desc="geomap", unit=" doc", file=sys.stderr) as bar:
+        yield bar
+
+
 def _documents(args: argparse.Namespace, tally: _Tally) -> Iterator[Document]:
     """The inputs' documents, streamed; each bad input is named on stderr and counted."""
     for item in read_inputs(args.inputs, date=args.date, max_bytes=args.max_bytes):
@@ -259,7 +280,7 @@ def _outcomes(
             stack.callback(_close_parser, parser)
         else:
             _check_setup(args)
-        bar = stack.enter_context(tqdm(desc="geomap", unit=" doc", file=sys.stderr, disable=not show))
+        bar = stack.enter_context(_progress_bar(show))
         docs = _documents(args, tally)
         outcomes = (
             parse_dask(docs, spec, scheduler=args.dask, transform=transform)

@@ -9,7 +9,7 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import BrokenExecutor
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -257,7 +257,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"geomap: error: {exc}", file=sys.stderr)
         return Exit.USAGE
-    except BrokenProcessPool as exc:
+    except BrokenExecutor as exc:  # a BrokenProcessPool (-j), without importing the pool here
         print(f"geomap: error: a worker process died ({exc}); run with -j 1 to see why", file=sys.stderr)
         return Exit.INTERNAL
     except gazetteer.GazetteerError as exc:

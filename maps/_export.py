@@ -18,14 +18,15 @@ import errno
 import json
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import shapely
 
-from maps._features import FeatureSet, MentionRow, PlaceFeature
-from maps._io import OutputError, atomic_open, atomic_path, atomic_write_text
+from maps._features import FeatureSet, MentionRow, PlaceFeature, StatementRow, geometry_to_geojson
+from maps._io import OutputError, atomic_open, atomic_path
 
 __all__ = ["write_csv", "write_geojson", "write_gpkg"]
 
@@ -76,6 +77,8 @@ COLUMN_TYPES = {
     "last_date": "date",
 }
 JOIN = "; "
+#: Rows written to a GeoPackage layer at a time: a batch is made columns, never the whole table.
+GPKG_BATCH = 10_000
 
 
 # --- GeoJSON -------------------------------------------------------------------------------------
@@ -86,19 +89,57 @@ def geojson_dict(fs: FeatureSet) -> dict[str, Any]:
     return fs.__geo_interface__
 
 
+def _json(value: Any) -> str:
+    """``value`` as the GeoJSON file writes it: sorted keys, no NaN, UTF-8 as is, no spaces."""
+    return json.dumps(value, sort_keys=True, allow_nan=False, ensure_ascii=False, separators=(",", ":"))
+
+
+def _check_finite(fs: FeatureSet) -> None:
+    """Fail on a NaN or infinite coordinate before a file is touched (the writer streams)."""
+    for feature in fs.features:
+        if not np.isfinite(shapely.get_coordinates(feature.geometry)).all():
+            raise ValueError(
+                f"non-finite coordinate in the geometry of {feature.place_id}: {feature.geometry.wkt[:80]!r}"
+            )
+
+
+def _feature_json(feature: PlaceFeature) -> Iterator[str]:
+    """The pieces of one feature's JSON, a statement at a time: the text of ``json.dumps`` of its
+    ``__geo_interface__`` with :func:`_json`'s options, never held whole."""
+    yield '{"geometry":' + _json(geometry_to_geojson(feature.geometry))
+    yield ',"id":' + _json(feature.place_id) + ',"properties":{'
+    props = feature.properties(statements=False)
+    for i, key in enumerate(sorted([*props, "statements"])):
+        yield ("," if i else "") + _json(key) + ":"
+        if key != "statements":
+            yield _json(props[key])
+            continue
+        yield "["
+        for j, statement in enumerate(feature.statements):
+            yield ("," if j else "") + _json(statement.as_dict())
+        yield "]"
+    yield '},"type":"Feature"}'
+
+
 def write_geojson(fs: FeatureSet, path: str | os.PathLike[str]) -> None:
     """Write ``fs`` as an RFC 7946 GeoJSON FeatureCollection, byte-identical for the same input.
+
+    Written as a stream, feature by feature and statement by statement: the bytes of ``json.dumps``
+    of :func:`geojson_dict` with sorted keys, without ever holding the whole document.
 
     Raises
     ------
     ValueError
         If a value is NaN or infinite (``allow_nan=False``); the target is left untouched.
     """
-    # Serialise first: a bad value fails before any file is touched.
-    text = json.dumps(
-        geojson_dict(fs), sort_keys=True, allow_nan=False, ensure_ascii=False, separators=(",", ":")
-    )
-    atomic_write_text(path, text + "\n")
+    _check_finite(fs)
+    with atomic_open(path) as fh:
+        fh.write('{"features":[')
+        for i, feature in enumerate(fs.features):
+            if i:
+                fh.write(",")
+            fh.writelines(_feature_json(feature))
+        fh.write('],"type":"FeatureCollection"}\n')
 
 
 # --- CSV -----------------------------------------------------------------------------------------
@@ -149,38 +190,47 @@ def _column(name: str, values: Sequence[Any]) -> tuple[np.ndarray, np.ndarray | 
     return np.array([None if v is None else str(_flat(v)) for v in values], dtype=object), None
 
 
+def _batches(rows: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    """``rows`` in slices of :data:`GPKG_BATCH`; one empty slice for no rows (the layer is still written)."""
+    size = GPKG_BATCH
+    if not rows:
+        yield rows
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
 def _write_layer(
     tmp: Path,
     layer: str,
     columns: Sequence[str],
-    records: Sequence[Mapping[str, Any]],
+    batches: Iterable[tuple[Sequence[Mapping[str, Any]], Sequence[Any] | None]],
     *,
-    geometries: Sequence[Any] | None = None,
     geometry_type: str | None = None,
 ) -> None:
-    import shapely
+    """Write a layer batch by batch: ``(records, geometries or None)``, appended in order."""
     from pyogrio.raw import write
 
-    data, masks = [], []
-    for name in columns:
-        array, mask = _column(name, [r[name] for r in records])
-        data.append(array)
-        masks.append(mask)
-    geometry = None
-    if geometries is not None:
-        geometry = shapely.to_wkb(np.array(list(geometries), dtype=object), output_dimension=2)
-    write(
-        str(tmp),
-        geometry=geometry,
-        field_data=data,
-        fields=list(columns),
-        field_mask=masks,
-        layer=layer,
-        driver="GPKG",
-        geometry_type=geometry_type,
-        crs="EPSG:4326" if geometry_type else None,
-        append=tmp.exists(),
-    )
+    for records, geometries in batches:
+        data, masks = [], []
+        for name in columns:
+            array, mask = _column(name, [r[name] for r in records])
+            data.append(array)
+            masks.append(mask)
+        geometry = None
+        if geometries is not None:
+            geometry = shapely.to_wkb(np.array(list(geometries), dtype=object), output_dimension=2)
+        write(
+            str(tmp),
+            geometry=geometry,
+            field_data=data,
+            fields=list(columns),
+            field_mask=masks,
+            layer=layer,
+            driver="GPKG",
+            geometry_type=geometry_type,
+            crs="EPSG:4326" if geometry_type else None,
+            append=tmp.exists(),
+        )
 
 
 def _gdal_failure(exc: Exception, path: str | os.PathLike[str], tmp: Path, layer: str) -> OutputError:
@@ -202,6 +252,12 @@ def _gdal_failure(exc: Exception, path: str | os.PathLike[str], tmp: Path, layer
             pass
     reason = f"GeoPackage layer {layer!r} not written: {exc}" + (f"; {cause}" if cause else "")
     return OutputError(code, reason, str(path))
+
+
+def _statement_record(s: StatementRow) -> dict[str, Any]:
+    record = {name: getattr(s, name) for name in STATEMENT_COLUMNS if name != "statement_id"}
+    record["statement_id"] = s.id
+    return record
 
 
 def _place_record(feature: PlaceFeature) -> dict[str, Any]:
@@ -253,25 +309,16 @@ def write_gpkg(fs: FeatureSet, path: str | os.PathLike[str]) -> None:
         geom = feature.geometry
         geoms.append(promote.get(geom.geom_type, lambda g: g)(geom))
 
-    statements = [
-        {
-            "statement_id": s.id,
-            "doc": s.doc,
-            "index": s.index,
-            "text": s.text,
-            "date": s.date,
-            "speaker": s.speaker,
-            "categories": s.categories,
-            "source": s.source,
-            "url": s.url,
-            "title": s.title,
-            "place_ids": s.place_ids,
-        }
-        for s in fs.statements
-    ]
-    mentions = [{name: getattr(m, name) for name in MENTION_COLUMNS} for m in fs.mentions]
-    # (lon, lat): shapely order; the row's lat/lon are already rounded as in the CSV.
-    points = [None if m.lat is None or m.lon is None else Point(m.lon, m.lat) for m in fs.mentions]
+    def statement_batches() -> Iterator[tuple[list[dict[str, Any]], None]]:
+        for batch in _batches(fs.statements):
+            yield [_statement_record(s) for s in batch], None
+
+    def mention_batches() -> Iterator[tuple[list[dict[str, Any]], list[Any]]]:
+        for batch in _batches(fs.mentions):
+            records = [{name: getattr(m, name) for name in MENTION_COLUMNS} for m in batch]
+            # (lon, lat): shapely order; the row's lat/lon are already rounded as in the CSV.
+            points = [None if m.lat is None or m.lon is None else Point(m.lon, m.lat) for m in batch]
+            yield records, points
 
     with atomic_path(path, suffix=".gpkg", needs_file=True) as tmp:
         tmp.unlink()  # GDAL creates the file itself
@@ -279,16 +326,11 @@ def write_gpkg(fs: FeatureSet, path: str | os.PathLike[str]) -> None:
         try:
             for layer, (records, geoms) in groups.items():
                 _write_layer(
-                    tmp,
-                    layer,
-                    PLACE_COLUMNS,
-                    records,
-                    geometries=geoms,
-                    geometry_type=GPKG_GEOMETRY_TYPE[layer],
+                    tmp, layer, PLACE_COLUMNS, [(records, geoms)], geometry_type=GPKG_GEOMETRY_TYPE[layer]
                 )
             layer = "mentions"
-            _write_layer(tmp, layer, MENTION_COLUMNS, mentions, geometries=points, geometry_type="Point")
+            _write_layer(tmp, layer, MENTION_COLUMNS, mention_batches(), geometry_type="Point")
             layer = "statements"
-            _write_layer(tmp, layer, STATEMENT_COLUMNS, statements)
+            _write_layer(tmp, layer, STATEMENT_COLUMNS, statement_batches())
         except (ogr_errors.DataSourceError, ogr_errors.DataLayerError) as exc:
             raise _gdal_failure(exc, path, tmp, layer) from exc

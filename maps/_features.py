@@ -14,9 +14,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import math
+import operator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import shapely
@@ -33,6 +35,8 @@ __all__ = [
     "FeatureSet",
     "MentionRow",
     "PlaceFeature",
+    "PlaceRow",
+    "PlaceStatements",
     "StatementRef",
     "StatementRow",
     "build_features",
@@ -60,15 +64,26 @@ def _statement_id(doc: str, index: int) -> str:
     return f"{doc}#{index}"
 
 
+_GETTERS: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+
+
+def _values(row: Any) -> tuple[Any, ...]:
+    """A dataclass's field values, in order: what its constructor takes back."""
+    getter = _GETTERS.get(type(row))
+    if getter is None:
+        getter = _GETTERS[type(row)] = operator.attrgetter(*(f.name for f in dataclasses.fields(row)))
+    return getter(row)
+
+
 @dataclass(frozen=True, slots=True)
 class StatementRow:
     """A statement of the statements table, with the places it mentions.
 
     ``mentions`` holds ``(start, end, place_id)`` spans relative to ``text``; ``place_id`` is
-    ``None`` for a mention that did not resolve.
+    ``None`` for a mention that did not resolve.  ``id`` (``doc#index``) is made when asked for, not
+    kept: a map of many reports holds tens of thousands of rows.
     """
 
-    id: str
     doc: str
     index: int
     text: str
@@ -80,6 +95,15 @@ class StatementRow:
     title: str | None
     place_ids: tuple[str, ...]
     mentions: tuple[tuple[int, int, str | None], ...]
+
+    @property
+    def id(self) -> str:
+        return _statement_id(self.doc, self.index)
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # The class and its values: a tenth of the time of the default pickling of a frozen, slotted
+        # dataclass, which matters for the rows every worker sends back.
+        return (StatementRow, _values(self))
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -126,6 +150,65 @@ class StatementRef:
             "title": self.title,
             "mentions": [list(m) for m in self.mentions],
         }
+
+
+class PlaceStatements(Sequence[StatementRef]):
+    """The statements that mention one place, each made a :class:`StatementRef` when it is read.
+
+    A place of a map of many reports is in thousands of statements: the rows are kept once, in the
+    statements table, and seen from each place they mention through this sequence.
+    """
+
+    __slots__ = ("_place_id", "_rows")
+
+    def __init__(self, place_id: str, rows: Sequence[StatementRow]) -> None:
+        self._place_id = place_id
+        self._rows = rows
+
+    def _ref(self, row: StatementRow) -> StatementRef:
+        pid = self._place_id
+        return StatementRef(
+            doc=row.doc,
+            index=row.index,
+            text=row.text,
+            date=row.date,
+            speaker=row.speaker,
+            categories=row.categories,
+            source=row.source,
+            url=row.url,
+            title=row.title,
+            mentions=tuple((s, e) for s, e, p in row.mentions if p == pid),
+        )
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> StatementRef: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[StatementRef, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> StatementRef | tuple[StatementRef, ...]:
+        if isinstance(index, slice):
+            return tuple(self._ref(row) for row in self._rows[index])
+        return self._ref(self._rows[index])
+
+    def __iter__(self) -> Iterator[StatementRef]:
+        return (self._ref(row) for row in self._rows)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, PlaceStatements):
+            return self._place_id == other._place_id and list(self._rows) == list(other._rows)
+        if isinstance(other, (tuple, list)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"PlaceStatements({self._place_id!r}, {len(self)} statements)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +272,9 @@ class MentionRow:
         "categories",
     )
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return (MentionRow, _values(self))
+
     def as_dict(self) -> dict[str, Any]:
         """The row as JSON-ready data, shaped as a ``geomap parse`` record (lists for tuples)."""
         return {
@@ -213,7 +299,7 @@ class PlaceFeature:
     first_date: str | None
     last_date: str | None
     categories: tuple[str, ...]
-    statements: tuple[StatementRef, ...]
+    statements: Sequence[StatementRef]
     geometry: BaseGeometry = field(compare=False, repr=False)
 
     PROPERTY_NAMES = (
@@ -236,10 +322,15 @@ class PlaceFeature:
     def geometry_type(self) -> str:
         return str(self.geometry.geom_type)
 
-    def properties(self) -> dict[str, Any]:
-        props: dict[str, Any] = {name: getattr(self, name) for name in self.PROPERTY_NAMES}
+    def properties(self, *, statements: bool = True) -> dict[str, Any]:
+        """The GeoJSON properties (without ``statements`` if not ``statements``: a writer that streams
+        them one by one)."""
+        props: dict[str, Any] = {
+            name: getattr(self, name) for name in self.PROPERTY_NAMES if name != "statements"
+        }
         props["categories"] = list(self.categories)
-        props["statements"] = [s.as_dict() for s in self.statements]
+        if statements:
+            props["statements"] = [s.as_dict() for s in self.statements]
         return props
 
     @property
@@ -322,12 +413,6 @@ def _dominant_role(roles: Iterable[str]) -> str:
     return sorted(present)[0] if present else "location"
 
 
-def _place_geometry(place: Place) -> BaseGeometry:
-    if place.geometry is not None:
-        return place.geometry
-    return Point(place.point.lonlat())
-
-
 def _find_statement(
     by_index: Mapping[tuple[str, int], Statement],
     by_doc: Mapping[str, Sequence[Statement]],
@@ -405,19 +490,59 @@ def _mention_row(res: Resolution, home: Statement | None, doc_date: dt.date | No
 
 
 @dataclass(frozen=True, slots=True)
+class PlaceRow:
+    """A resolved place as the features need it: what a :class:`PlaceFeature` shows of it, and its shape.
+
+    ``geometry`` is ``None`` for a point-only place, drawn at ``lonlat``.
+    """
+
+    place_id: str
+    name: str
+    kind: str
+    country_code: str | None
+    geonameid: int | None
+    precision: int
+    lonlat: tuple[float, float]
+    geometry: BaseGeometry | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def of(cls, place: Place) -> PlaceRow:
+        return cls(
+            place_id=place.place_id,
+            name=place.name,
+            kind=place.kind,
+            country_code=place.country_code,
+            geonameid=_int_or_none(place.geonameid),
+            precision=place.precision,
+            lonlat=place.point.lonlat(),
+            geometry=place.geometry,
+        )
+
+    def shape(self) -> BaseGeometry:
+        return self.geometry if self.geometry is not None else Point(self.lonlat)
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return (PlaceRow, _values(self))
+
+
+@dataclass(frozen=True, slots=True)
 class DocumentPart:
     """One document's share of a :class:`FeatureSet`: its statement and mention rows and its places.
 
-    Small and picklable, so that a worker process can build it where the document was parsed and send
-    only it.  ``places`` holds each place the document maps once (with its geometry); ``roles`` one
-    ``(place_id, role)`` per mapped mention of a place.
+    Small and quick to pickle, so that a worker process can build it where the document was parsed and
+    send only it (parts sent together share each geometry: pickle writes an object once).  ``places``
+    holds each place the document maps once; ``roles`` one ``(place_id, role)`` per mapped mention of
+    a place.
     """
 
     doc: str
     statements: tuple[StatementRow, ...]
     mentions: tuple[MentionRow, ...]
-    places: tuple[Place, ...]
+    places: tuple[PlaceRow, ...]
     roles: tuple[tuple[str, str], ...]
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return (DocumentPart, _values(self))
 
 
 def document_part(result: ParseResult) -> DocumentPart:
@@ -428,7 +553,7 @@ def document_part(result: ParseResult) -> DocumentPart:
     for st in result.statements:
         by_doc.setdefault(st.doc, []).append(st)
 
-    places: dict[str, Place] = {}
+    places: dict[str, PlaceRow] = {}
     roles: list[tuple[str, str]] = []
     # (doc, statement index) -> spans (start, end, place_id or None) relative to the statement.
     spans: dict[tuple[str, int], list[tuple[int, int, str | None]]] = {}
@@ -438,7 +563,8 @@ def document_part(result: ParseResult) -> DocumentPart:
         pid = place.place_id if place is not None else None
         mapped = _mapped(r)
         if place is not None and pid is not None and mapped:
-            places.setdefault(pid, place)
+            if pid not in places:
+                places[pid] = PlaceRow.of(place)
             roles.append((pid, r.role))
         home = _find_statement(by_index, by_doc, m.doc, m.sentence, m.start, m.end)
         mention_rows.append(_mention_row(r, home, document.date))
@@ -460,7 +586,6 @@ def document_part(result: ParseResult) -> DocumentPart:
         st_spans = sorted(set(spans.get((st.doc, st.index), ())), key=lambda s: (s[0], s[1], s[2] or ""))
         statement_rows.append(
             StatementRow(
-                id=_statement_id(st.doc, st.index),
                 doc=st.doc,
                 index=st.index,
                 text=st.text,
@@ -505,10 +630,10 @@ class FeatureBuilder:
         self._statements: dict[str, tuple[StatementRow, ...]] = {}
         self._mentions: dict[str, tuple[MentionRow, ...]] = {}
         # place_id -> (the document it is taken from: the first by id, the place)
-        self._places: dict[str, tuple[str, Place]] = {}
+        self._places: dict[str, tuple[str, PlaceRow]] = {}
         self._roles: dict[str, dict[str, int]] = {}
-        # One copy of each repeated value of the mention rows (names, kinds, reasons ...): they make up
-        # half of a row, and a place's name and reasons repeat with each of its mentions.
+        # One copy of each repeated value of the rows (names, kinds, reasons, dates, a place's
+        # coordinates ...): they make up half of a row, and a place's repeat with each of its mentions.
         self._values: dict[Any, Any] = {}
 
     def __len__(self) -> int:
@@ -526,8 +651,8 @@ class FeatureBuilder:
         part = item if isinstance(item, DocumentPart) else document_part(item)
         if part.doc in self._statements:
             raise ValueError(f"duplicate document id {part.doc!r} in the parse results")
-        self._statements[part.doc] = part.statements
-        self._mentions[part.doc] = tuple(self._shared(row) for row in part.mentions)
+        self._statements[part.doc] = tuple(self._shared_statement(row) for row in part.statements)
+        self._mentions[part.doc] = tuple(self._shared_mention(row) for row in part.mentions)
         for place in part.places:
             kept = self._places.get(place.place_id)
             if kept is None or part.doc < kept[0]:
@@ -536,26 +661,63 @@ class FeatureBuilder:
             counts = self._roles.setdefault(pid, {})
             counts[role] = counts.get(role, 0) + 1
 
-    def _shared(self, row: MentionRow) -> MentionRow:
-        values = self._values
-        reasons = values.setdefault(row.reasons, tuple(values.setdefault(r, r) for r in row.reasons))
-        return dataclasses.replace(
-            row,
-            doc=values.setdefault(row.doc, row.doc),
-            text=values.setdefault(row.text, row.text),
-            place_id=values.setdefault(row.place_id, row.place_id),
-            name=values.setdefault(row.name, row.name),
-            kind=values.setdefault(row.kind, row.kind),
-            country_code=values.setdefault(row.country_code, row.country_code),
-            role=values.setdefault(row.role, row.role),
-            admin1_code=values.setdefault(row.admin1_code, row.admin1_code),
-            form=values.setdefault(row.form, row.form),
-            head=values.setdefault(row.head, row.head),
-            source=values.setdefault(row.source, row.source),
-            reasons=reasons,
-            speaker=values.setdefault(row.speaker, row.speaker),
-            date=values.setdefault(row.date, row.date),
-            categories=values.setdefault(row.categories, row.categories),
+    def _tuple(self, value: tuple[str, ...]) -> tuple[str, ...]:
+        """The one copy kept of a tuple of strings, itself made of kept strings."""
+        kept: tuple[str, ...] | None = self._values.get(value)
+        if kept is None:
+            keep = self._values.setdefault
+            kept = self._values[value] = tuple(keep(v, v) for v in value)
+        return kept
+
+    def _number(self, value: float | None) -> float | None:
+        """The one copy kept of a float (0.0 and -0.0 apart: they print differently)."""
+        if value is None:
+            return None
+        return self._values.setdefault((float, value, math.copysign(1.0, value)), value)
+
+    def _shared_statement(self, row: StatementRow) -> StatementRow:
+        keep, keep_tuple = self._values.setdefault, self._tuple
+        return StatementRow(
+            keep(row.doc, row.doc),
+            row.index,
+            row.text,
+            keep(row.date, row.date),
+            keep(row.speaker, row.speaker),
+            keep_tuple(row.categories),
+            keep(row.source, row.source),
+            keep(row.url, row.url),
+            keep(row.title, row.title),
+            keep_tuple(row.place_ids),
+            tuple((s, e, keep(pid, pid)) for s, e, pid in row.mentions),
+        )
+
+    def _shared_mention(self, row: MentionRow) -> MentionRow:
+        # Positional, in the order of MentionRow.FIELDS: this runs for every mention of every report.
+        keep, keep_tuple, number = self._values.setdefault, self._tuple, self._number
+        return MentionRow(
+            keep(row.doc, row.doc),
+            row.start,
+            row.end,
+            keep(row.text, row.text),
+            row.sentence,
+            keep(row.place_id, row.place_id),
+            keep(row.name, row.name),
+            keep(row.kind, row.kind),
+            keep(row.country_code, row.country_code),
+            number(row.lat),
+            number(row.lon),
+            keep(row.role, row.role),
+            row.precision,
+            row.score,
+            row.geonameid,
+            keep(row.admin1_code, row.admin1_code),
+            keep(row.form, row.form),
+            keep(row.head, row.head),
+            keep(row.source, row.source),
+            keep_tuple(row.reasons),
+            keep(row.speaker, row.speaker),
+            keep(row.date, row.date),
+            keep_tuple(row.categories),
         )
 
     def build(self) -> FeatureSet:
@@ -589,21 +751,6 @@ class FeatureBuilder:
                 continue
             place = self._places[pid][1]
             rows = place_statements.get(pid, [])
-            refs = tuple(
-                StatementRef(
-                    doc=row.doc,
-                    index=row.index,
-                    text=row.text,
-                    date=row.date,
-                    speaker=row.speaker,
-                    categories=row.categories,
-                    source=row.source,
-                    url=row.url,
-                    title=row.title,
-                    mentions=tuple((s, e) for s, e, p in row.mentions if p == pid),
-                )
-                for row in rows
-            )
             dates = sorted(row.date for row in rows if row.date is not None)
             features.append(
                 PlaceFeature(
@@ -611,7 +758,7 @@ class FeatureBuilder:
                     name=place.name,
                     kind=place.kind,
                     country_code=place.country_code,
-                    geonameid=_int_or_none(place.geonameid),
+                    geonameid=place.geonameid,
                     precision=place.precision,
                     role=_dominant_role(self._roles[pid]),
                     n_mentions=sum(self._roles[pid].values()),
@@ -619,8 +766,8 @@ class FeatureBuilder:
                     first_date=dates[0] if dates else None,
                     last_date=dates[-1] if dates else None,
                     categories=tuple(sorted({c for row in rows for c in row.categories})),
-                    statements=refs,
-                    geometry=_place_geometry(place),
+                    statements=PlaceStatements(pid, rows),
+                    geometry=place.shape(),
                 )
             )
         return FeatureSet(

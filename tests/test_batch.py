@@ -19,7 +19,7 @@ import pytest
 
 import gazetteer
 import geo
-from geomap._batch import Failure, Parsed, ParserSpec, parse_stream
+from geomap._batch import Failure, Parsed, ParserSpec, _chunks, parse_stream
 from geomap._exit import Exit
 from geomap.cli import main
 
@@ -231,6 +231,32 @@ def test_a_document_the_parser_fails_on_costs_that_document_only(gaz: gazetteer.
     (failure,) = [o for o in outcomes if isinstance(o, Failure)]
     assert failure.doc_id == "bad" and "injected fault" in str(failure)
     assert all(isinstance(o, Parsed) and o.mentions for o in outcomes if o is not failure)
+
+
+def test_partitions_are_cut_by_documents_and_by_text() -> None:
+    docs = [geo.Document(id=f"d{i}", text="x" * 400) for i in range(10)]
+    assert [len(c) for c in _chunks(docs, 4)] == [4, 4, 2]
+    # 1,000 characters at most: a partition of long reports is cut sooner.
+    assert [len(c) for c in _chunks(docs, 4, 1000)] == [3, 3, 3, 1]
+    assert [d.id for c in _chunks(docs, 4, 1000) for d in c] == [d.id for d in docs]
+
+
+def _thread_settings(result: geo.ParseResult) -> tuple[str | None, ...]:
+    """A transform that reports what the worker process it runs in was started with."""
+    return tuple(os.environ.get(name) for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"))
+
+
+def test_workers_run_their_numerical_libraries_on_one_thread(
+    gaz: gazetteer.Gazetteer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two workers on two cores, each with a BLAS thread per core, would spin against each other."""
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")  # the user's choice is kept
+    docs = [geo.Document(id=f"d{i}", text=wire_report(i)) for i in range(4)]
+    spec = ParserSpec(gazetteer=str(gaz.path), model=False)
+    outcomes = list(parse_stream(docs, spec, jobs=2, transform=_thread_settings))
+    assert {o.value for o in outcomes if isinstance(o, Parsed)} == {("3", "1")}
+    assert "OPENBLAS_NUM_THREADS" not in os.environ  # this process's settings are left as they were
 
 
 # --- outputs -------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from browser_util import ALL_PLACES, sample_results
 
 import maps
-from maps import _io
+from maps import _export, _io
 from maps._features import MentionRow
 
 PROPERTIES = {
@@ -224,6 +224,27 @@ def test_geojson_is_byte_identical_for_the_same_input(tmp_path: Path, fs: maps.F
     assert (tmp_path / "a.geojson").read_bytes() == (tmp_path / "b.geojson").read_bytes()
 
 
+def test_streamed_geojson_is_the_bytes_of_the_whole_document(tmp_path: Path, fs: maps.FeatureSet) -> None:
+    """Written feature by feature and statement by statement, the file is still exactly ``json.dumps``
+    of the FeatureCollection, including text that JSON escapes and text it keeps (ensure_ascii off)."""
+    odd = dataclasses.replace(
+        fs.features[0],
+        name='Gaza "City" \\ \u00e9\u0646 \u2028',
+        statements=(
+            *fs.features[0].statements,
+            dataclasses.replace(fs.features[0].statements[0], text="</script>\n\t"),
+        ),
+    )
+    for features in (fs.features, (odd, *fs.features[1:]), ()):
+        case = dataclasses.replace(fs, features=features)
+        path = tmp_path / "s.geojson"
+        maps.write_geojson(case, path)
+        whole = json.dumps(
+            case.__geo_interface__, sort_keys=True, allow_nan=False, ensure_ascii=False, separators=(",", ":")
+        )
+        assert path.read_text(encoding="utf-8") == whole + "\n"
+
+
 def test_geojson_refuses_nan_and_keeps_the_old_file(tmp_path: Path, fs: maps.FeatureSet) -> None:
     path = tmp_path / "places.geojson"
     path.write_text("old", encoding="utf-8")
@@ -292,6 +313,21 @@ def test_gpkg_tables_join_by_place_id(tmp_path: Path, fs: maps.FeatureSet) -> No
     linked = {p for ids in statements["place_ids"] for p in ids.split("; ") if p}
     assert linked == place_ids
     assert "<script>alert(1)</script>" in " ".join(statements["text"])
+
+
+def test_gpkg_written_in_batches_reads_back_as_in_one(
+    tmp_path: Path, fs: maps.FeatureSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Long tables are written a batch of rows at a time (memory): the layers are the same."""
+    maps.write_gpkg(fs, tmp_path / "one.gpkg")
+    monkeypatch.setattr(_export, "GPKG_BATCH", 2)
+    assert len(fs.mentions) > 2 * 2 and len(fs.statements) > 2 * 2  # several batches of each
+    maps.write_gpkg(fs, tmp_path / "batched.gpkg")
+    for layer, _ in pyogrio.list_layers(tmp_path / "one.gpkg"):
+        one = gpd.read_file(tmp_path / "one.gpkg", layer=layer)
+        batched = gpd.read_file(tmp_path / "batched.gpkg", layer=layer)
+        assert list(one.dtypes) == list(batched.dtypes), layer
+        assert one.equals(batched), layer
 
 
 def test_gpkg_with_no_lines_still_has_the_layer(tmp_path: Path, fs: maps.FeatureSet) -> None:

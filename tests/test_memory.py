@@ -12,6 +12,7 @@ import gc
 import tracemalloc
 import weakref
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -153,3 +154,45 @@ def test_workers_send_parts_not_results(gaz: gazetteer.Gazetteer) -> None:
     assert [p.doc for p in parts] == [f"m{i:03d}" for i in range(6)]
     singles = [document_part(o.value) for o in parse_stream(docs, spec) if isinstance(o, Parsed)]
     assert parts == singles
+
+
+def test_a_place_s_statements_read_like_a_tuple(parsed: list[ParseResult]) -> None:
+    """Each place sees the statements table through a sequence made as it is read (memory)."""
+    fs = maps.build_features(stream(parsed, 3))
+    feature = max(fs.features, key=lambda f: len(f.statements))
+    refs = tuple(feature.statements)
+    assert len(refs) == feature.n_statements > 3
+    assert feature.statements == refs and refs == feature.statements
+    assert hash(feature.statements) == hash(refs)
+    assert feature.statements[0] == refs[0] and feature.statements[-1] == refs[-1]
+    assert feature.statements[1:3] == refs[1:3]
+    texts = {(row.doc, row.index): row.text for row in fs.statements}
+    for ref in refs:
+        assert ref.text == texts[(ref.doc, ref.index)] and ref.mentions
+    # Only that place's spans: another place of the same statement is not marked.
+    other = next(f for f in fs.features if f.place_id != feature.place_id and f.statements)
+    assert all(
+        set(a.mentions).isdisjoint(b.mentions)
+        for a in refs
+        for b in other.statements
+        if (a.doc, a.index) == (b.doc, b.index)
+    )
+
+
+def test_the_geojson_writer_never_holds_the_document(parsed: list[ParseResult], tmp_path: Path) -> None:
+    """Written a feature and a statement at a time, the writer's peak is that of its largest piece
+    (a country's outline), whatever the number of statements; built whole it grew with the file."""
+    peaks, sizes = [], []
+    for rounds in (4, 40):
+        fs = maps.build_features(stream(parsed, rounds))
+        path = tmp_path / f"places{rounds}.geojson"
+        gc.collect()
+        tracemalloc.start()
+        try:
+            maps.write_geojson(fs, path)
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+        sizes.append(path.stat().st_size)
+    assert sizes[1] - sizes[0] > 1_000_000  # a megabyte more of statements
+    assert peaks[1] < 1.2 * peaks[0], (peaks, sizes)
