@@ -27,9 +27,10 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
-from tqdm import tqdm
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 from ._names import normalize
 from ._schema import create_indexes, create_schema
@@ -597,6 +598,8 @@ def import_geonames(
     policy = _Policy(on_invalid)
     norm = functools.lru_cache(maxsize=1 << 18)(normalize)
     total = sum(path.stat().st_size for path in files.values())
+    from tqdm import tqdm  # only an import needs it: kept off every other command's start-up
+
     bar = tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, desc="GeoNames import",
                file=sys.stderr, disable=not progress)  # fmt: skip
     progress_bar = bar if progress else None
