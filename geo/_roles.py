@@ -12,7 +12,9 @@ dateline's span; output: a :data:`~geo._types.Role`.  This is the one place the 
    :class:`RoleReader` parses each statement holding one once (spaCy's tagger and parser) and the role
    classifier of :mod:`geo._role_model` (weights in ``geo/lang/en/roles.json``) decides.  Without a
    reader (a :class:`~geo.Geoparser` built without ``roles``), a name in doubt takes the role most names
-   in doubt have in the training set (:attr:`RoleModel.doubt_role`).
+   in doubt have in the training set (:attr:`RoleModel.doubt_role`).  Towns are not read: on conflict
+   headlines ("Reynosa bloodshed continues") reading them cost more events than it won team names
+   (benchmarks/ROLES.md).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from geo._role_model import DOUBTFUL_KINDS, RoleModel, RoleModelError, load_parser
+from geo._role_model import DOUBTFUL_KINDS, RoleModel, RoleModelError, TagRules, load_parser
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +61,28 @@ def test_a_quiet_country_is_a_location(model: RoleModel, nlp: Any):
     text = "Syria was quiet on Sunday, the monitors said."
     role, p = model.predict(nlp(text), 0, 5, kind="country")
     assert role == "location", p
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Problems exposed during Syria operation concern mostly military equipment",
+        "The army said the Aleppo offensive had stalled.",
+        "Twelve people died in the Mosul attack on Friday.",
+    ],
+)
+def test_a_name_before_an_event_noun_says_where_it_is(model: RoleModel, nlp: Any, text: str):
+    # the word after the name decides, however the parse joins the nouns ("operation concern")
+    name = next(w for w in ("Syria", "Aleppo", "Mosul") if w in text)
+    start, end = _at(text, name)
+    assert model.rule(nlp(text), start, end) == "location"
+    assert model.predict(nlp(text), start, end, kind="city")[0] == "location"
+
+
+def test_an_event_between_parties_is_left_to_the_classifier(model: RoleModel, nlp: Any):
+    text = "Critics of the Iran deal met in Washington."
+    start, end = _at(text, "Iran")
+    assert model.rule(nlp(text), start, end) is None
 
 
 def test_features_read_the_parse(model: RoleModel, nlp: Any):
@@ -137,8 +159,54 @@ def test_which_names_are_in_doubt(model: RoleModel, kind: str, options: dict[str
 
 
 def test_the_parser_has_what_the_features_need(nlp: Any):
-    assert {"tagger", "parser", "lemmatizer"} <= set(nlp.pipe_names)
-    assert not {"ner", "senter"} & set(nlp.pipe_names)
+    assert {"tagger", "parser", "tag_rules", "lemmatizer"} <= set(nlp.pipe_names)
+    assert not {"ner", "senter", "attribute_ruler"} & set(nlp.pipe_names)
+
+
+def test_the_parser_gives_parts_of_speech_and_lemmas(nlp: Any):
+    # the attribute ruler's work, done by look-up: the features read pos_ and lemma_
+    doc = nlp("Turkey said the troops were leaving the towns.")
+    by_word = {t.text: (t.pos_, t.lemma_) for t in doc}
+    assert by_word["said"] == ("VERB", "say")
+    assert by_word["troops"] == ("NOUN", "troop")
+    assert by_word["were"][0] == "AUX" and by_word["were"][1] == "be"
+    assert by_word["Turkey"][0] == "PROPN"
+    assert [d.text for d in nlp.pipe(["Syria.", "Oman."])] == ["Syria.", "Oman."]
+
+
+def test_tag_rules_read_the_attribute_rulers_one_token_rules():
+    import spacy
+
+    rules = TagRules.of(
+        [
+            {"patterns": [[{"TAG": "NN"}]], "attrs": {"POS": "NOUN", "MORPH": "Number=Sing"}},
+            {
+                "patterns": [[{"TAG": "VBZ", "LOWER": {"IN": ["'s", "is"]}}]],
+                "attrs": {"POS": "AUX", "LEMMA": "be"},
+            },
+            {"patterns": [[{"LOWER": "ca"}]], "attrs": {"LEMMA": "can"}},
+            {"patterns": [[{"TAG": "CC", "DEP": "advmod"}]], "attrs": {"POS": "ADV"}},
+            {"patterns": [[{"LOWER": "a"}, {"LOWER": "b"}]], "attrs": {"LEMMA": "ab"}},
+        ]
+    )
+    assert dict(rules.pos) == {"NN": "NOUN"}
+    assert dict(rules.word_pos) == {("VBZ", "'s"): "AUX", ("VBZ", "is"): "AUX"}
+    assert dict(rules.word_lemma) == {("VBZ", "'s"): "be", ("VBZ", "is"): "be", (None, "ca"): "can"}
+    doc = spacy.blank("en")("it is war ca")
+    for tok, tag in zip(doc, ["PRP", "VBZ", "NN", "MD"], strict=True):
+        tok.tag_ = tag
+    rules(doc)
+    assert [(t.pos_, t.lemma_) for t in doc] == [("X", ""), ("AUX", "be"), ("NOUN", ""), ("X", "can")]
+
+
+def test_features_read_the_words_around_the_name(model: RoleModel, nlp: Any):
+    text = "United were beating Sunderland at home."
+    feats = set(model.features(nlp(text), *_at(text, "Sunderland"), kind="city"))
+    assert {"wl=beat", "wlc=agency", "wr=at", "wr=home"} <= feats
+    text = "The Syria peace talks resumed."
+    feats = set(model.features(nlp(text), *_at(text, "Syria"), kind="country"))
+    assert {"wr=peace", "wr=talk", "wrc=event", "mod_noun=talk"} <= feats
+    assert "wrc=agency" not in feats  # a verb's class only where the word is a verb
 
 
 def test_a_span_without_tokens_is_refused(model: RoleModel, nlp: Any):
