@@ -59,10 +59,7 @@ def candidates(m: Mention, gaz: PlaceSource) -> list[Candidate]:
             found = _admin1_of_cities(head, gaz)
         return found
     if m.form == "part":
-        found = list(gaz.lookup(head, name_types=REPORT_NAME_TYPES, limit=30))
-        if not any(c.kind in ("country", "admin1") for c in found):
-            found += _admin1_of_cities(head, gaz)
-        return found
+        return list(gaz.lookup(head, name_types=REPORT_NAME_TYPES, limit=30))
     if m.form == "feature":
         return _town_of_building(m, gaz)
     if m.form in ("border", "between"):

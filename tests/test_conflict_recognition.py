@@ -286,3 +286,20 @@ def test_other_named_features_name_no_town(gaz, text, head):
     assert candidates(m, gaz) == []
     town = Mention(doc="d", start=0, end=9, text="Kano Mall", sentence=0, head="Kano", form="feature")
     assert ("Kano", "NG") in {(c.name, c.country_code) for c in candidates(town, gaz)}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mention", "whole"),
+    [
+        # a part of a town whose province bears another name is a part of the town, not of the province
+        ("Government forces pushed into central Ramadi on Monday.", "central Ramadi", "city"),
+        ("Snipers held out in west Fallujah for a week.", "west Fallujah", "city"),
+        # a province named like its main town: the part of the province
+        ("Rebels shelled villages in northern Aleppo.", "northern Aleppo", "admin1"),
+        ("Clashes went on in north Latakia.", "north Latakia", "admin1"),
+    ],
+)
+def test_the_part_of_a_town_or_of_the_province_named_like_it(parser, sentence, mention, whole, gaz):
+    found = {r.mention.text: r.place for r in parser.parse(sentence).resolutions if r.place is not None}
+    assert found[mention].kind == "part"
+    assert gaz.get(found[mention].geonameid).kind == whole
