@@ -19,7 +19,7 @@ from ._gazetteer import REPORT_NAME_TYPES, Candidate, PlaceSource, point_of
 from ._recognize import common_word
 from ._types import Coordinate, Mention, Statement
 
-__all__ = ["Evidence", "candidates", "evidence"]
+__all__ = ["Evidence", "candidates", "evidence", "plain_name"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,12 +81,12 @@ def _town_of_building(m: Mention, gaz: PlaceSource) -> list[Candidate]:
     head = m.head
     if not (m.text.startswith(head) and _IN_TOWN_FEATURE.fullmatch(m.text[len(head) :])) or common_word(head):
         return []
-    own = _plain(head)
+    own = plain_name(head)
     found = gaz.lookup(head, kinds=["city"], name_types=REPORT_NAME_TYPES, limit=20)
-    return [c for c in found if _plain(c.name) == own]
+    return [c for c in found if plain_name(c.name) == own]
 
 
-def _plain(name: str) -> str:
+def plain_name(name: str) -> str:
     """A name without case, accents or hyphens ("Mrauk-U" and "Mrauk U", "Cancun" and "Cancún")."""
     decomposed = unicodedata.normalize("NFKD", name)
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ._candidates import Evidence
+from ._candidates import Evidence, plain_name
 from ._errors import WeightsError
 from ._gazetteer import Candidate, point_of
 from ._types import Mention
@@ -174,12 +174,14 @@ def features(m: Mention, cand: Candidate, ev: Evidence, w: Weights | None = None
         out.append(("name_differs_in_case", 1.0, "name differs in case"))
     else:
         out.append(("name_folded", 1.0, f"folded name match ({cand.matched})"))
+    plain = plain_name(m.head)
     if (
         cand.kind == "city"
-        and cand.name.casefold() != head
-        and any(r.kind == "city" and r.name.casefold() == head for r in rivals)
+        and plain_name(cand.name) != plain
+        and any(r.kind == "city" and plain_name(r.name) == plain for r in rivals)
     ):
-        # "Franklin" is Columbus's old name, but other towns are called Franklin today (provinces are
+        # "Franklin" is Columbus's old name, but other towns are called Franklin today, with or without
+        # accents ("Cancun" is an old name of Changchun, and Cancún's own) (provinces are
         # left alone: GeoNames names them in transliteration, "Al Lādhiqīyah" for Latakia)
         out.append(("name_alternate_only", 1.0, "only a former or alternate name"))
     if cand.kind == "country":

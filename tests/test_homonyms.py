@@ -156,3 +156,16 @@ def test_the_fit_learns_which_feature_picks_the_right_candidate() -> None:
     assert weights.min_score == 0.4
     assert weights.context_near_km == geo.load_weights().context_near_km
     assert text.startswith(fw.HEADER)
+
+
+def test_a_name_that_another_town_bears_without_its_accents_is_an_alternate_one(gaz: Any) -> None:
+    """ "Cancun" is an old name of Changchun and the name of Cancún written without its accent: Changchun
+    bears it only as another name, and the reason says so, as it does for "Franklin" (Columbus)."""
+    text = "Tourists were robbed in Cancun on Sunday."
+    statement = geo.Statement(doc="d", index=0, start=0, end=len(text), text=text)
+    mention = geo.Mention(doc="d", start=24, end=30, text="Cancun", sentence=0, head="Cancun")
+    (cands,) = [candidates(mention, gaz)]
+    (ev,) = evidence([mention], [cands], {0: statement}, gaz, dateline=None)
+    keys = {(c.name, c.country_code): {k for k, _, _ in _scoring.features(mention, c, ev)} for c in cands}
+    assert "name_alternate_only" in keys[("Changchun", "CN")]
+    assert "name_alternate_only" not in keys[("Cancún", "MX")]
