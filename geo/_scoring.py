@@ -46,6 +46,7 @@ class Weights:
     kind_country_name_on_another_kind: float
     population_max: float
     population_full_at_log10: float
+    population_unknown: float
     feature_code: tuple[tuple[str, float], ...]
     context_focus: float
     context_named_province: float
@@ -216,6 +217,9 @@ def features(m: Mention, cand: Candidate, ev: Evidence, w: Weights | None = None
         pop = cand.population or 0
         share = min(math.log10(pop + 1) / w.population_full_at_log10, 1.0)
         out.append(("population_max", share, f"population {pop:,}"))
+        if pop == 0:
+            # GeoNames gives many villages and district seats no population: unknown, not nobody
+            out.append(("population_unknown", 1.0, "population unknown"))
         if cand.feature_code and f"feature_code.{cand.feature_code}" in _amounts(w):
             out.append((f"feature_code.{cand.feature_code}", 1.0, f"feature {cand.feature_code}"))
     own_name = cand.name.casefold() == head
