@@ -4,6 +4,10 @@ Run from the project root::
 
     python benchmarks/fit_weights.py [--eval-dir ../shared/eval] [--out geo/data/weights.toml]
                                      [--cache /tmp/fit_weights.pkl] [--gazetteer PATH] [--dry-run]
+                                     [--only KEY ...]
+
+``--only KEY`` fits a new feature's weight alone, the others held at the values ``--out`` has (a new
+feature joins without shifting the rest: a full refit moves every weight at once).
 
 What it does, deterministically (fixed fold assignment, no random draws, sorted keys):
 
@@ -77,6 +81,7 @@ HAND_SET: dict[str, float] = {
     "kind_part_of_province_named_like_its_city": 0.24,
     "kind_country_name_on_another_kind": -0.24,
     "population_max": 0.28,
+    "population_unknown": 0.0,
     "feature_code.PPLC": 0.24,
     "feature_code.PPLA": 0.16,
     "feature_code.PPLA2": 0.08,
@@ -211,10 +216,14 @@ def _stack(examples: Sequence[Example]) -> tuple[np.ndarray, np.ndarray, np.ndar
     return x, right, starts, share
 
 
-def fit(examples: Sequence[Example], l2: float, beta: float = BETA) -> np.ndarray:
-    """Weights maximising each mention's softmax probability of its right candidates, pulled to HAND_SET."""
+def fit(
+    examples: Sequence[Example], l2: float, beta: float = BETA, pinned: dict[str, float] | None = None
+) -> np.ndarray:
+    """Weights maximising each mention's softmax probability of its right candidates, pulled to HAND_SET;
+    the ``pinned`` ones held at the values given."""
     x, right, starts, share = _stack(examples)
-    prior = _vector(HAND_SET)
+    pinned = {**{k: HAND_SET[k] for k in FIXED}, **(pinned or {})}
+    prior = _vector({**HAND_SET, **pinned})
     group = np.repeat(np.arange(len(examples)), [len(e.right) for e in examples])
 
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
@@ -230,7 +239,7 @@ def fit(examples: Sequence[Example], l2: float, beta: float = BETA) -> np.ndarra
         diff = theta - prior
         return value + l2 * float(diff @ diff) / 100, grad + 2 * l2 * diff / 100
 
-    bounds = [(HAND_SET[k], HAND_SET[k]) if k in FIXED else (None, None) for k in KEYS]
+    bounds = [(pinned[k], pinned[k]) if k in pinned else (None, None) for k in KEYS]
     res = minimize(loss, prior.copy(), jac=True, method="L-BFGS-B", bounds=bounds)
     return np.asarray(res.x)
 
@@ -266,7 +275,9 @@ def _mean(shares: dict[str, float]) -> float:
     return sum(shares.values()) / len(shares)
 
 
-def choose_l2(examples: Sequence[Example], beta: float = BETA) -> float:
+def choose_l2(
+    examples: Sequence[Example], beta: float = BETA, pinned: dict[str, float] | None = None
+) -> float:
     folds = _fold(examples, INNER_FOLDS)
     best: tuple[float, float] | None = None
     for l2 in L2_GRID:
@@ -276,7 +287,7 @@ def choose_l2(examples: Sequence[Example], beta: float = BETA) -> float:
             train = [e for e, f in zip(examples, folds, strict=True) if f != k]
             test = [e for e, f in zip(examples, folds, strict=True) if f == k]
             held.extend(test)
-            thetas.extend([fit(train, l2, beta)] * len(test))
+            thetas.extend([fit(train, l2, beta, pinned)] * len(test))
         figure = _mean(_held_out_shares(held, thetas))
         if best is None or figure > best[0]:
             best = (figure, l2)
@@ -292,7 +303,9 @@ def _held_out_shares(examples: Sequence[Example], thetas: Sequence[np.ndarray]) 
     return {c: round(float(np.mean(h)), 4) if h else 0.0 for c, h in hits.items()}
 
 
-def cross_validate(examples: Sequence[Example], beta: float = BETA) -> tuple[dict[str, float], list[float]]:
+def cross_validate(
+    examples: Sequence[Example], beta: float = BETA, pinned: dict[str, float] | None = None
+) -> tuple[dict[str, float], list[float]]:
     folds = _fold(examples, FOLDS)
     held: list[Example] = []
     thetas: list[np.ndarray] = []
@@ -300,10 +313,10 @@ def cross_validate(examples: Sequence[Example], beta: float = BETA) -> tuple[dic
     for k in range(FOLDS):
         train = [e for e, f in zip(examples, folds, strict=True) if f != k]
         test = [e for e, f in zip(examples, folds, strict=True) if f == k]
-        l2 = choose_l2(train, beta)
+        l2 = choose_l2(train, beta, pinned)
         chosen.append(l2)
         held.extend(test)
-        thetas.extend([fit(train, l2, beta)] * len(test))
+        thetas.extend([fit(train, l2, beta, pinned)] * len(test))
     return _held_out_shares(held, thetas), chosen
 
 
@@ -352,6 +365,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, default=None, help="keep the parsed examples here (pickle)")
     ap.add_argument("--dry-run", action="store_true", help="print the figures, write nothing")
     ap.add_argument("--beta", type=float, default=BETA, help=f"softmax scale of the scores (default {BETA})")
+    ap.add_argument(
+        "--only",
+        action="append",
+        metavar="KEY",
+        help="fit only this weight (repeatable; a new feature), the others held at --out's values",
+    )
     args = ap.parse_args(argv)
 
     examples: list[Example]
@@ -363,7 +382,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.cache.write_bytes(pickle.dumps(examples))
     everything, examples = examples, [e for e in examples if e.labelled]
     hand = right_shares(examples, _vector(HAND_SET))
-    fitted_cv, chosen = cross_validate(examples, args.beta)
+    pinned = None
+    if args.only:
+        # a new feature fitted alone: every other weight stays as the current file has it
+        current = _parse_weights(args.out.read_text(encoding="utf-8"), str(args.out))
+        pinned = {k: current.amount(k) for k in KEYS if k not in args.only}
+    fitted_cv, chosen = cross_validate(examples, args.beta, pinned)
     rows: list[tuple[str, str, str]] = [("corpus", "hand-set", "fitted (CV)")]
     for c in CORPORA:
         n = sum(e.corpus == c for e in examples)
@@ -373,8 +397,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("\n".join(table))
     print(f"l2 chosen per fold: {chosen}")
 
-    l2 = choose_l2(examples, args.beta)
-    theta = fit(examples, l2, args.beta)
+    l2 = choose_l2(examples, args.beta, pinned)
+    theta = fit(examples, l2, args.beta, pinned)
     fitted = {k: round(float(v), 3) for k, v in zip(KEYS, theta, strict=True)}
     fitted["min_score"], unresolved = calibrate_min_score(everything, fitted)
     print(
@@ -387,7 +411,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     header = (
         HEADER
         + "".join(f"#   {line}\n" for line in table)
-        + f"# l2 = {l2} (grid {list(L2_GRID)}), beta = {args.beta}\n\n"
+        + f"# l2 = {l2} (grid {list(L2_GRID)}), beta = {args.beta}\n"
+        + (
+            f"# fitted alone (--only): {', '.join(args.only)}; the other weights as before\n"
+            if args.only
+            else ""
+        )
+        + "\n"
     )
     text = render(args.out.read_text(encoding="utf-8"), fitted, header)
     _parse_weights(text, str(args.out))  # refuse to write a file scoring could not read

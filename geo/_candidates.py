@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from . import _lang as lang
 from ._gazetteer import REPORT_NAME_TYPES, Candidate, PlaceSource, point_of
+from ._recognize import common_word
 from ._types import Coordinate, Mention, Statement
 
-__all__ = ["Evidence", "candidates", "evidence"]
+__all__ = ["Evidence", "candidates", "evidence", "plain_name"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,15 +59,38 @@ def candidates(m: Mention, gaz: PlaceSource) -> list[Candidate]:
             found = _admin1_of_cities(head, gaz)
         return found
     if m.form == "part":
-        found = list(gaz.lookup(head, name_types=REPORT_NAME_TYPES, limit=30))
-        if not any(c.kind in ("country", "admin1") for c in found):
-            found += _admin1_of_cities(head, gaz)
-        return found
-    if m.form in ("feature", "border", "between"):
+        return list(gaz.lookup(head, name_types=REPORT_NAME_TYPES, limit=30))
+    if m.form == "feature":
+        return _town_of_building(m, gaz)
+    if m.form in ("border", "between"):
         return []
     if m.form in ("suburbs", "offset", "district"):
         return list(gaz.lookup(head, kinds=["city"], name_types=REPORT_NAME_TYPES, limit=20))
     return list(gaz.lookup(head, name_types=REPORT_NAME_TYPES, limit=30))
+
+
+#: The last words of a building's or compound's name that stand in the town it is named after.
+_IN_TOWN_FEATURE = re.compile(rf"\s+{lang.pattern('in_town_feature_words')}")
+
+
+def _town_of_building(m: Mention, gaz: PlaceSource) -> list[Candidate]:
+    """The towns a building is named after, right before the building's word ("Kano Market", "Jos
+    Church", "Mrauk-U Police Station"): towns that bear the name as their own, unless it is also a
+    common word or a person's name ("Federal University", "Robinson College") or the name is not the
+    feature's first word ("Hit Jaji Military Base" is no base in Hit)."""
+    head = m.head
+    if not (m.text.startswith(head) and _IN_TOWN_FEATURE.fullmatch(m.text[len(head) :])) or common_word(head):
+        return []
+    own = plain_name(head)
+    found = gaz.lookup(head, kinds=["city"], name_types=REPORT_NAME_TYPES, limit=20)
+    return [c for c in found if plain_name(c.name) == own]
+
+
+def plain_name(name: str) -> str:
+    """A name without case, accents or hyphens ("Mrauk-U" and "Mrauk U", "Cancun" and "Cancún")."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.replace("-", " ").split()).casefold()
 
 
 def _admin1_of_cities(head: str, gaz: PlaceSource) -> list[Candidate]:

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ._candidates import Evidence
+from ._candidates import Evidence, plain_name
 from ._errors import WeightsError
 from ._gazetteer import Candidate, point_of
 from ._types import Mention
@@ -46,6 +46,7 @@ class Weights:
     kind_country_name_on_another_kind: float
     population_max: float
     population_full_at_log10: float
+    population_unknown: float
     feature_code: tuple[tuple[str, float], ...]
     context_focus: float
     context_named_province: float
@@ -174,12 +175,14 @@ def features(m: Mention, cand: Candidate, ev: Evidence, w: Weights | None = None
         out.append(("name_differs_in_case", 1.0, "name differs in case"))
     else:
         out.append(("name_folded", 1.0, f"folded name match ({cand.matched})"))
+    plain = plain_name(m.head)
     if (
         cand.kind == "city"
-        and cand.name.casefold() != head
-        and any(r.kind == "city" and r.name.casefold() == head for r in rivals)
+        and plain_name(cand.name) != plain
+        and any(r.kind == "city" and plain_name(r.name) == plain for r in rivals)
     ):
-        # "Franklin" is Columbus's old name, but other towns are called Franklin today (provinces are
+        # "Franklin" is Columbus's old name, but other towns are called Franklin today, with or without
+        # accents ("Cancun" is an old name of Changchun, and Cancún's own) (provinces are
         # left alone: GeoNames names them in transliteration, "Al Lādhiqīyah" for Latakia)
         out.append(("name_alternate_only", 1.0, "only a former or alternate name"))
     if cand.kind == "country":
@@ -214,6 +217,9 @@ def features(m: Mention, cand: Candidate, ev: Evidence, w: Weights | None = None
         pop = cand.population or 0
         share = min(math.log10(pop + 1) / w.population_full_at_log10, 1.0)
         out.append(("population_max", share, f"population {pop:,}"))
+        if pop == 0:
+            # GeoNames gives many villages and district seats no population: unknown, not nobody
+            out.append(("population_unknown", 1.0, "population unknown"))
         if cand.feature_code and f"feature_code.{cand.feature_code}" in _amounts(w):
             out.append((f"feature_code.{cand.feature_code}", 1.0, f"feature {cand.feature_code}"))
     own_name = cand.name.casefold() == head

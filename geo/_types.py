@@ -231,7 +231,8 @@ class Mention:
     ("Aleppo province"), ``part`` ("north Latakia", with ``direction``), ``suburbs`` ("the suburbs of
     Damascus"), ``border`` ("the Syrian-Turkish border", with ``other`` naming the second country),
     ``offset`` ("north of Baghdad", with ``direction``), ``district`` ("Orange County"), ``feature``
-    (a street, river or building the gazetteer does not hold: "Royal Street"), ``organisation`` (a
+    (a street, river or building the gazetteer does not hold: "Royal Street"; a building named after
+    its town, "Kano Market", resolves to the town), ``organisation`` (a
     place name inside an organisation's name: "Russian" in "Russian Foreign Ministry"; its role is
     always ``actor``).  ``head`` is the place name inside the span.
     """

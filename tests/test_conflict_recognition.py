@@ -240,3 +240,66 @@ def test_the_agency_of_a_dateline_is_not_a_place(parser, report, agency):
     assert report[a:b].strip("()/") == agency
     assert agency not in _texts(result)
     assert result.resolutions[0].role == "dateline"
+
+
+# -- a building named after its town --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("headline", "building", "town", "country"),
+    [
+        ("Worshippers Wounded in Jos Church Attack", "Jos Church", "Jos", "NG"),
+        ("Traders Killed in Kano Market Blast", "Kano Market", "Kano", "NG"),
+        ("Rebels Seize Mrauk-U Police Station", "Mrauk-U Police Station", "Mrauk U", "MM"),
+        # a village of no known population, and a namesake abroad that bears the name only as an alias
+        ("Troops Repel Raid On Rann IDP Camp", "Rann IDP Camp", "Rann", "NG"),
+    ],
+)
+def test_a_building_named_after_its_town_is_drawn_at_the_town(parser, headline, building, town, country):
+    by_text = {r.mention.text: r for r in parser.parse(headline).resolutions}
+    found = by_text[building]
+    assert found.place is not None and (found.place.name, found.place.country_code) == (town, country)
+    assert found.place.precision == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "head"),
+    [
+        # a common word or a person's name before the building's word: named after no town
+        ("Federal University", "Federal"),
+        ("Robinson College", "Robinson"),
+        # the name is not right before the building's word
+        ("Hit Jaji Military Base", "Hit"),
+        # streets, bridges and rivers are often named after other towns, or lie in none
+        ("Baghdad Street", "Baghdad"),
+        ("Aleppo Gate", "Aleppo"),
+        ("Euphrates River", "Euphrates"),
+        # a town that bears the name only as a former or other name (Moosup, once Kishwaukee)
+        ("Kishwaukee College", "Kishwaukee"),
+    ],
+)
+def test_other_named_features_name_no_town(gaz, text, head):
+    from geo._candidates import candidates
+    from geo._types import Mention
+
+    m = Mention(doc="d", start=0, end=len(text), text=text, sentence=0, head=head, form="feature")
+    assert candidates(m, gaz) == []
+    town = Mention(doc="d", start=0, end=9, text="Kano Mall", sentence=0, head="Kano", form="feature")
+    assert ("Kano", "NG") in {(c.name, c.country_code) for c in candidates(town, gaz)}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mention", "whole"),
+    [
+        # a part of a town whose province bears another name is a part of the town, not of the province
+        ("Government forces pushed into central Ramadi on Monday.", "central Ramadi", "city"),
+        ("Snipers held out in west Fallujah for a week.", "west Fallujah", "city"),
+        # a province named like its main town: the part of the province
+        ("Rebels shelled villages in northern Aleppo.", "northern Aleppo", "admin1"),
+        ("Clashes went on in north Latakia.", "north Latakia", "admin1"),
+    ],
+)
+def test_the_part_of_a_town_or_of_the_province_named_like_it(parser, sentence, mention, whole, gaz):
+    found = {r.mention.text: r.place for r in parser.parse(sentence).resolutions if r.place is not None}
+    assert found[mention].kind == "part"
+    assert gaz.get(found[mention].geonameid).kind == whole

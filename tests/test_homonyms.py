@@ -156,3 +156,56 @@ def test_the_fit_learns_which_feature_picks_the_right_candidate() -> None:
     assert weights.min_score == 0.4
     assert weights.context_near_km == geo.load_weights().context_near_km
     assert text.startswith(fw.HEADER)
+
+
+def test_a_name_that_another_town_bears_without_its_accents_is_an_alternate_one(gaz: Any) -> None:
+    """ "Cancun" is an old name of Changchun and the name of Cancún written without its accent: Changchun
+    bears it only as another name, and the reason says so, as it does for "Franklin" (Columbus)."""
+    text = "Tourists were robbed in Cancun on Sunday."
+    statement = geo.Statement(doc="d", index=0, start=0, end=len(text), text=text)
+    mention = geo.Mention(doc="d", start=24, end=30, text="Cancun", sentence=0, head="Cancun")
+    (cands,) = [candidates(mention, gaz)]
+    (ev,) = evidence([mention], [cands], {0: statement}, gaz, dateline=None)
+    keys = {(c.name, c.country_code): {k for k, _, _ in _scoring.features(mention, c, ev)} for c in cands}
+    assert "name_alternate_only" in keys[("Changchun", "CN")]
+    assert "name_alternate_only" not in keys[("Cancún", "MX")]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Shelling was reported near Akhtarin on Tuesday.", "Akhtarin"),
+        ("Families fled Maskanah as the fighting neared.", "Maskanah"),
+    ],
+)
+def test_a_town_of_unknown_population_is_not_a_town_of_nobody(
+    parser: geo.Geoparser[Any], text: str, name: str
+) -> None:
+    """GeoNames gives many villages and district seats no population: the one town of the name is
+    drawn, with the reason, rather than left unresolved below ``min_score``."""
+    (res,) = [r for r in parser.parse(text).resolutions if r.mention.text == name]
+    assert res.place is not None and res.place.country_code == "SY", res.reasons
+    assert any(reason.startswith("population unknown +") for reason in res.reasons)
+
+
+def test_a_new_feature_is_fitted_alone_with_the_others_held() -> None:
+    """benchmarks/fit_weights.py --only KEY: the other weights stay at the values given, the new one
+    is learnt."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import fit_weights as fw
+
+    col, pop = fw.KEYS.index("population_unknown"), fw.KEYS.index("population_max")
+    examples = []
+    for i in range(40):
+        x = np.zeros((2, len(fw.KEYS)))
+        x[:, fw.KEYS.index("name_exact")] = 1.0
+        x[0, pop] = 0.3  # a small namesake is the wrong one ...
+        x[1, col] = 1.0  # ... the town of unknown population the right one
+        for corpus in fw.CORPORA:
+            examples.append(fw.Example(corpus, f"d{i}", x, (1, 2), np.array([False, True])))
+    current = geo.load_weights()
+    pinned = {k: current.amount(k) for k in fw.KEYS if k != "population_unknown"}
+    theta = fw.fit(examples, l2=0.3, pinned=pinned)
+    assert theta[col] > current.population_max * 0.3
+    assert all(theta[i] == pinned[k] for i, k in enumerate(fw.KEYS) if k != "population_unknown")
+    assert fw.right_shares(examples, theta) == dict.fromkeys(fw.CORPORA, 1.0)
