@@ -157,21 +157,26 @@ def _timed(run: Callable[[], object]) -> float:
 
 
 class _Metered:
-    """Wraps a spaCy pipeline's ``pipe``: the seconds it takes and the characters it reads."""
+    """Stands for a pipeline (spaCy's, or geo's role parser) and meters its ``pipe``: the seconds it
+    takes and the characters it reads; everything else is the pipeline's own."""
 
     def __init__(self, nlp: Any) -> None:
+        self.wrapped = nlp
         self.seconds, self.chars = 0.0, 0
-        pipe = nlp.pipe
 
-        def metered(texts: Iterable[str], **kwargs: Any) -> list[Any]:
-            texts = list(texts)
-            started = time.process_time()
-            docs = list(pipe(texts, **kwargs))
-            self.seconds += time.process_time() - started
-            self.chars += sum(len(t) for t in texts)
-            return docs
+    def pipe(self, texts: Iterable[str], **kwargs: Any) -> list[Any]:
+        texts = list(texts)
+        started = time.process_time()
+        docs = list(self.wrapped.pipe(texts, **kwargs))
+        self.seconds += time.process_time() - started
+        self.chars += sum(len(t) for t in texts)
+        return docs
 
-        nlp.pipe = metered
+    def __call__(self, text: str) -> Any:
+        return self.wrapped(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.wrapped, name)
 
     def reset(self) -> None:
         self.seconds, self.chars = 0.0, 0
@@ -217,8 +222,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     roles = None if args.no_roles else geo.load_roles()
     parser = geo.Geoparser(gaz, nlp=geo.load_model(), roles=roles)
     models = {"NER": _Metered(parser.nlp)}
+    parser.nlp = models["NER"]
     if roles is not None:
         models["parse"] = _Metered(roles.nlp)
+        # the role reader is a frozen value: its pipeline is swapped for the meter the way its
+        # dataclass would set it
+        object.__setattr__(roles, "nlp", models["parse"])
     print(f"geomap: entity recogniser{'' if roles is None else ' and role reader (tagger, parser)'}")
     ner = spacy.load(
         geo.DEFAULT_MODEL, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]

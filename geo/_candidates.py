@@ -8,6 +8,7 @@ scoring stage weighs.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -86,6 +87,7 @@ def _town_of_building(m: Mention, gaz: PlaceSource) -> list[Candidate]:
     return [c for c in found if plain_name(c.name) == own]
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def plain_name(name: str) -> str:
     """A name without case, accents or hyphens ("Mrauk-U" and "Mrauk U", "Cancun" and "Cancún")."""
     decomposed = unicodedata.normalize("NFKD", name)

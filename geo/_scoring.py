@@ -175,10 +175,9 @@ def features(m: Mention, cand: Candidate, ev: Evidence, w: Weights | None = None
         out.append(("name_differs_in_case", 1.0, "name differs in case"))
     else:
         out.append(("name_folded", 1.0, f"folded name match ({cand.matched})"))
-    plain = plain_name(m.head)
     if (
         cand.kind == "city"
-        and plain_name(cand.name) != plain
+        and (plain := plain_name(m.head)) != plain_name(cand.name)
         and any(r.kind == "city" and plain_name(r.name) == plain for r in rivals)
     ):
         # "Franklin" is Columbus's old name, but other towns are called Franklin today, with or without
