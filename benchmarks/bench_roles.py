@@ -387,7 +387,7 @@ def report(
         f"L2 chosen by inner 4-fold grouped cross-validation in each fold: {cv['l2_chosen']}.",
         "",
     ]
-    for subset in ("all names", "names the gazetteer holds", "names in doubt", "names read"):
+    for subset in ("all names", "names the gazetteer holds", "names in doubt"):
         out += [f"### {subset}", "", *_table(cv[subset]), ""]
     out += ["### by gold type (held out; the model as geomap runs it, on the names it reads)", ""]
     out += ["| type | names | regex right | model right |", "|---|---|---|---|"]

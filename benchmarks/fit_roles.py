@@ -398,9 +398,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     doubt = [
         gate.in_doubt(e.kind, form=e.form, capital=e.capital, before=e.sentence[: e.start]) for e in examples
     ]
-    read = doubt  # geomap reads the names in doubt; the others are locations
-    # as geomap runs it with a reader: the model on the names it reads, the others taken as locations
-    gated_pred = [m and r for m, r in zip(model_pred, read, strict=True)]
+    # as geomap runs it with a reader: the model on the names in doubt (the names it reads), the others
+    # taken as locations
+    gated_pred = [m and d for m, d in zip(model_pred, doubt, strict=True)]
 
     def subset(mask: Sequence[bool]) -> dict[str, dict[str, float]]:
         idx = [i for i, keep in enumerate(mask) if keep]
@@ -452,7 +452,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         "all names": subset([True] * len(examples)),
         "names the gazetteer holds": subset([e.kind != "none" for e in examples]),
         "names in doubt": subset(doubt),
-        "names read": subset(read),
         "by_type": by_type,
         "by_kind": by_kind,
     }
