@@ -1664,7 +1664,8 @@
     if (shown.length > pal) {
       var row = el("div", "geomap-legend-row");
       row.appendChild(swatch({ kind: "point", color: this.cfg.otherColor }));
-      row.appendChild(el("span", null, "other (" + (shown.length - pal) + " categories)"));
+      var rest = shown.length - pal;
+      row.appendChild(el("span", null, "other (" + rest + (rest === 1 ? " category)" : " categories)")));
       body.appendChild(row);
     }
   };
