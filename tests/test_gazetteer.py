@@ -141,6 +141,38 @@ def test_demonyms_are_names_of_type_demonym(gaz: Gazetteer) -> None:
 
 
 @pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Colombie", "CO"),  # French, from CLDR
+        ("Birmanie", "MM"),
+        ("República Centroafricana", "CF"),  # Spanish
+        ("Centrafrique", "CF"),  # the French short name news uses, written for geomap
+        ("Estados Unidos", "US"),
+    ],
+)
+def test_countries_are_known_by_their_french_and_spanish_names(gaz: Gazetteer, name: str, code: str) -> None:
+    (first, *_) = gaz.lookup(name)
+    assert (first.kind, first.country_code) == ("country", code)
+
+
+def test_a_foreign_country_name_that_is_another_notable_place_is_left_out(gaz: Gazetteer) -> None:
+    # Spanish "Granada" is Grenada, but a Spanish city and province bear it: no country takes it
+    assert all(c.kind != "country" for c in gaz.lookup("Granada"))
+
+
+def test_country_names_file_is_what_the_tool_writes(gaz: Gazetteer, tmp_path: Path) -> None:
+    """The committed file is the generator's output for this gazetteer (no hand edits)."""
+    from gazetteer.tools.make_country_names import cldr_names, select
+
+    shipped = Path(gazetteer.__file__).parent / "data" / "country_names.tsv"
+    rows = [
+        tuple(line.rstrip("\n").split("\t"))
+        for line in shipped.read_text(encoding="utf-8").splitlines(keepends=True)[3:]
+    ]
+    assert rows == select(gaz, cldr_names())
+
+
+@pytest.mark.parametrize(
     ("kwargs", "check"),
     [
         ({"country": "sy"}, lambda c: c.country_code == "SY"),
