@@ -170,6 +170,11 @@ def _strays(
         for m, scored in zip(mentions, ranked, strict=True)
         if scored and confidence(scored[0].score) >= MIN_SCORE and scored[0].candidate.country_code
     ]
+    # counted once for the report (linear in its mentions): a candidate's "others" are all the
+    # mentions but those resolved to the candidate itself
+    countries = Counter(c.country_code for _, c in best)
+    times = Counter(c.id for _, c in best)
+    points = {c.id: point_of(c) for _, c in best}
     out: set[int] = set()
     for m, cand in best:
         if (
@@ -180,15 +185,14 @@ def _strays(
             or (dateline is not None and (m.start, m.end) == dateline)
         ):
             continue
-        others = [c for _, c in best if c.id != cand.id]
-        if len(others) < STRAY_MIN_OTHERS:
+        others = len(best) - times[cand.id]
+        if others < STRAY_MIN_OTHERS or countries[cand.country_code] > times[cand.id]:
+            continue  # too few other places, or another place of the report lies in its country
+        top = max(n for cc, n in countries.items() if cc != cand.country_code)
+        if top < STRAY_MIN_SHARE * others:
             continue
-        countries = Counter(c.country_code for c in others)
-        top = countries.most_common(1)[0][1]
-        if cand.country_code in countries or top < STRAY_MIN_SHARE * len(others):
-            continue
-        here = point_of(cand)
-        if min(here.km_to(point_of(c)) for c in others) >= STRAY_MIN_KM:
+        here = points[cand.id]
+        if all(here.km_to(p) >= STRAY_MIN_KM for pid, p in points.items() if pid != cand.id):
             out.add(id(m))
     return out
 
