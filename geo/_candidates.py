@@ -51,7 +51,7 @@ class Evidence:
 
 #: The kinds of places the gazetteer's looser key is asked for, by the mention's form (forms not listed
 #: are never looked up by it: demonyms, features, borders).
-_LOOSE_KINDS: dict[str, list[str] | None] = {
+_LOOSE_KINDS_BY_FORM: dict[str, list[str] | None] = {
     "name": None,
     "part": None,
     "province": ["admin1", "admin2"],
@@ -68,11 +68,10 @@ def candidates(m: Mention, gaz: PlaceSource) -> list[Candidate]:
     (for a name that :func:`geo._recognize.loose_name` allows): "Menbej" finds Manbij, each such
     candidate marked ``loose`` and scored below a name the key finds."""
     found = _candidates(m, gaz)
-    if found or m.form not in _LOOSE_KINDS or not loose_name(m.head):
+    if found or m.form not in _LOOSE_KINDS_BY_FORM or not loose_name(m.head):
         return found
-    return list(
-        gaz.lookup(m.head, kinds=_LOOSE_KINDS[m.form], name_types=REPORT_NAME_TYPES, limit=20, loose=True)
-    )
+    kinds = _LOOSE_KINDS_BY_FORM[m.form]
+    return list(gaz.lookup(m.head, kinds=kinds, name_types=REPORT_NAME_TYPES, limit=20, loose=True))
 
 
 def _candidates(m: Mention, gaz: PlaceSource) -> list[Candidate]:
