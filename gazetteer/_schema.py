@@ -1,18 +1,31 @@
 """The SQLite schema of the gazetteer, shared by the package builder and the GeoNames dump importer.
 
 Geometries are stored as WKB in (lon, lat), WGS84.  ``names.norm`` holds :func:`gazetteer.normalize`
-of each name and is indexed; every lookup goes through it.
+of each name and is indexed; every lookup goes through it.  ``loose_names`` maps the looser key
+(:func:`gazetteer._names.loose_key`) of each key of a populated place's or an administrative unit's
+name (a town's own name, a unit's alternate names too) to that key: the second index, asked only by
+``lookup(..., loose=True)``.
 """
 
 from __future__ import annotations
 
 import sqlite3
 
-__all__ = ["SCHEMA", "SCHEMA_VERSION", "create_indexes", "create_schema", "is_gazetteer"]
+from ._names import loose_key
+
+__all__ = [
+    "LOOSE_NAMES",
+    "SCHEMA",
+    "SCHEMA_VERSION",
+    "create_indexes",
+    "create_schema",
+    "is_gazetteer",
+    "proper_name",
+]
 
 #: Bumped whenever the tables or the index key (:data:`gazetteer._names.KEY_VERSION`) change; a file
 #: with another version is rebuilt (built from the packages) or must be imported again (a GeoNames dump).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCHEMA = """
 CREATE TABLE meta (
@@ -43,6 +56,12 @@ CREATE TABLE names (
     place_id  INTEGER NOT NULL REFERENCES places(id),
     name_type TEXT NOT NULL
 );
+-- The looser key of every distinct names.norm of a town or an administrative unit (name types name,
+-- ascii, alt): filled from names when the indexes are made (see create_indexes).
+CREATE TABLE loose_names (
+    loose TEXT NOT NULL,
+    norm  TEXT NOT NULL
+);
 CREATE TABLE geometries (
     place_id INTEGER PRIMARY KEY REFERENCES places(id),
     wkb      BLOB NOT NULL,
@@ -68,7 +87,16 @@ CREATE TABLE geocoder_cache (
 INDEXES = """
 CREATE INDEX names_norm ON names(norm);
 CREATE INDEX names_place ON names(place_id);
+CREATE INDEX loose_names_loose ON loose_names(loose);
 """
+#: The names that the looser key finds, as SQL over ``names n JOIN places p``: of towns and
+#: administrative units; of a town only its own name, not its alternate names (exonyms in other
+#: languages: "Buekres" for Bucharest and "Tiumene" for Tyumen took news spellings to those cities).
+#: Only names written as proper names count (see :func:`proper_name`).
+LOOSE_NAMES = (
+    "p.kind IN ('city', 'admin1', 'admin2') AND n.name_type IN ('name', 'ascii', 'alt')"
+    " AND (p.kind != 'city' OR n.name_type != 'alt')"
+)
 
 
 def create_schema(con: sqlite3.Connection) -> None:
@@ -77,7 +105,26 @@ def create_schema(con: sqlite3.Connection) -> None:
     con.execute("INSERT INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
 
+def proper_name(name: str) -> bool:
+    """True if ``name`` starts with a capital letter, as a place's name in a Latin script does.
+
+    GeoNames' alternate names include machine romanisations of other scripts, all in lower case:
+    Chinese pinyin ("bo ke la" for Pokhara, "shi wei te" for Schwerte), Korean ("bekeulli" for Beckley),
+    Arabic and Persian ("munbai" for Mumbai).  Their vowels are guesses, so by the looser key they join
+    news spellings to the wrong towns ("Menbej" to Mumbai): that key leaves them out."""
+    return name[:1].isupper()
+
+
 def create_indexes(con: sqlite3.Connection) -> None:
+    """Fill ``loose_names`` from the loaded names, then index the tables (both builders call this once
+    the names are in)."""
+    con.create_function("loose_key", 1, loose_key, deterministic=True)
+    con.create_function("proper_name", 1, proper_name, deterministic=True)
+    con.execute(
+        "INSERT INTO loose_names(loose, norm) SELECT loose_key(norm), norm FROM ("
+        " SELECT DISTINCT n.norm FROM names n JOIN places p ON p.id = n.place_id"
+        f" WHERE {LOOSE_NAMES} AND proper_name(n.name))"
+    )
     con.executescript(INDEXES)
 
 

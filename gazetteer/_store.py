@@ -20,8 +20,8 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from ._build import build, source_fingerprint
-from ._names import normalize
-from ._schema import SCHEMA_VERSION, create_indexes, create_schema
+from ._names import loose_key, normalize
+from ._schema import LOOSE_NAMES, SCHEMA_VERSION, create_indexes, create_schema, proper_name
 from ._types import (
     KINDS,
     Candidate,
@@ -401,6 +401,7 @@ class Gazetteer:
         self._places: dict[tuple[Any, ...], Candidate | None] = {}
         self._names: dict[int, tuple[tuple[str, str], ...]] = {}
         self._exact: dict[str, bool] = {}
+        self._loose_kinds: dict[str, frozenset[str]] = {}
         self._geometries: dict[tuple[Any, ...], BaseGeometry | None] = {}
         self._keys: Any = _UNREAD
 
@@ -448,6 +449,7 @@ class Gazetteer:
         kinds: Iterable[str] | None = None,
         name_types: Iterable[str] | None = None,
         limit: int = 25,
+        loose: bool = False,
     ) -> list[Candidate]:
         """Candidates whose names fold to the same key as ``name``, most likely first.
 
@@ -455,13 +457,21 @@ class Gazetteer:
         before a province before a town of the same name), then population.  A name that no place bears
         but that ends in a unit's type ("Aleppo province", "Donetsk oblast", "Hama governorate") finds
         the first-level (or second-level) unit named by the rest.
+
+        With ``loose``, the towns and administrative units whose names share only the looser key
+        (:func:`gazetteer._names.loose_key`: "Menbej" finds Manbij) and not the key itself, each marked
+        ``loose``; the caller decides when a name deserves it (see ``geo``).
         """
         kinds = None if kinds is None else list(kinds)
         name_types = None if name_types is None else list(name_types)
-        key = (name, country, _frozen(kinds), _frozen(name_types), limit)
+        key = (name, country, _frozen(kinds), _frozen(name_types), limit, loose)
         hit = self._lookups.get(key)
         if hit is None:
-            hit = tuple(self._lookup(name, country=country, kinds=kinds, name_types=name_types, limit=limit))
+            hit = tuple(
+                self._lookup(
+                    name, country=country, kinds=kinds, name_types=name_types, limit=limit, loose=loose
+                )
+            )
             _remember(self._lookups, key, hit, _MAX_LOOKUPS)
         return list(hit)
 
@@ -473,15 +483,25 @@ class Gazetteer:
         kinds: list[str] | None,
         name_types: list[str] | None,
         limit: int,
+        loose: bool,
     ) -> list[Candidate]:
         norm = normalize(name)
         if not norm:
             return []
-        sql = (
-            f"SELECT {_COLUMNS}, n.name, n.name_type FROM names n JOIN places p ON p.id = n.place_id"
-            " WHERE n.norm = ?"
-        )
-        args: list[Any] = [norm]
+        if loose:
+            # the names of the looser key's bucket, less those of the key itself (found without loose)
+            sql = (
+                f"SELECT {_COLUMNS}, n.name, n.name_type FROM loose_names l"
+                " JOIN names n ON n.norm = l.norm JOIN places p ON p.id = n.place_id"
+                f" WHERE l.loose = ? AND l.norm != ? AND {LOOSE_NAMES}"
+            )
+            args: list[Any] = [loose_key(norm), norm]
+        else:
+            sql = (
+                f"SELECT {_COLUMNS}, n.name, n.name_type FROM names n JOIN places p ON p.id = n.place_id"
+                " WHERE n.norm = ?"
+            )
+            args = [norm]
         if country:
             sql += " AND p.country_code = ?"
             args.append(country.upper())
@@ -492,8 +512,10 @@ class Gazetteer:
             sql += f" AND n.name_type IN ({','.join('?' * len(name_types))})"
             args.extend(name_types)
         best: dict[int, Candidate] = {}
-        for row in self._con.execute(sql, args) if self._may_have(norm) else ():
-            cand = _candidate(row)
+        for row in self._con.execute(sql, args) if loose or self._may_have(norm) else ():
+            if loose and not proper_name(row[10]):
+                continue  # a romanisation of another script, which the looser key leaves out
+            cand = _candidate(row, loose=loose)
             prev = best.get(cand.id)
             if prev is None or _match_rank(cand, name) < _match_rank(prev, name):
                 best[cand.id] = cand
@@ -502,7 +524,9 @@ class Gazetteer:
             # whole name ("Orange County" does, and is found above)
             units = ("admin1", "admin2")
             wanted = list(units) if kinds is None else [k for k in kinds if k in units]
-            return self.lookup(m["name"], country=country, kinds=wanted, name_types=name_types, limit=limit)
+            return self.lookup(
+                m["name"], country=country, kinds=wanted, name_types=name_types, limit=limit, loose=loose
+            )
         ranked = sorted(
             best.values(),
             key=lambda c: (_match_rank(c, name), _KIND_ORDER.get(c.kind, 9), -c.population, c.id),
@@ -551,10 +575,29 @@ class Gazetteer:
             _remember(self._names, place_id, names, _MAX_LOOKUPS)
         return list(names)
 
-    def name_kinds(self, name: str) -> frozenset[str]:
+    def name_kinds(self, name: str, *, loose: bool = False) -> frozenset[str]:
         """Kinds of the places that bear this name ("country", "admin1", "city", ...), with "demonym"
         when it is a country's demonym; empty when no place has it.  Codes and abbreviations
-        ("iso", "abbr" names) are left out: they are not how a report names a place."""
+        ("iso", "abbr" names) are left out: they are not how a report names a place.
+
+        With ``loose``, the kinds of the towns and administrative units whose names share only the
+        looser key (see :meth:`lookup`)."""
+        if loose:
+            norm = normalize(name)
+            hit = self._loose_kinds.get(norm)
+            if hit is None:
+                hit = frozenset(
+                    kind
+                    for kind, matched in self._con.execute(
+                        "SELECT DISTINCT p.kind, n.name FROM loose_names l JOIN names n ON n.norm = l.norm"
+                        " JOIN places p ON p.id = n.place_id"
+                        f" WHERE l.loose = ? AND l.norm != ? AND {LOOSE_NAMES}",
+                        (loose_key(norm), norm),
+                    )
+                    if proper_name(matched)
+                )
+                _remember(self._loose_kinds, norm, hit, _MAX_LOOKUPS)
+            return hit
         return self._name_summary(name)[0]
 
     def max_population(self, name: str) -> int:
@@ -779,7 +822,7 @@ def _remember(cache: dict[_K, _V], key: _K, value: _V, size: int) -> None:
     cache[key] = value
 
 
-def _candidate(row: Sequence[Any]) -> Candidate:
+def _candidate(row: Sequence[Any], *, loose: bool = False) -> Candidate:
     return Candidate(
         id=row[0],
         name=row[1],
@@ -793,6 +836,7 @@ def _candidate(row: Sequence[Any]) -> Candidate:
         iso_code=row[9],
         matched=row[10],
         name_type=row[11],
+        loose=loose,
     )
 
 

@@ -27,7 +27,8 @@ class Candidate:
     """One gazetteer entry that a name may refer to.
 
     ``matched`` is the name of the entry that matched the query and ``name_type`` what kind of
-    name it is (``name``, ``ascii``, ``alt``, ``iso``, ``demonym``, ``abbr``).
+    name it is (``name``, ``ascii``, ``alt``, ``iso``, ``demonym``, ``abbr``); ``loose`` is true when
+    it matched only by the looser key (:func:`gazetteer._names.loose_key`), not by the name's own key.
     """
 
     id: int
@@ -42,6 +43,7 @@ class Candidate:
     iso_code: str | None = None
     matched: str = ""
     name_type: str = "name"
+    loose: bool = False
 
     @property
     def geonameid(self) -> int | None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from . import _lang as lang
 from ._gazetteer import REPORT_NAME_TYPES, Candidate, PlaceSource, point_of
-from ._recognize import common_word
+from ._recognize import common_word, loose_name
 from ._types import Coordinate, Mention, Statement
 
 __all__ = ["Evidence", "candidates", "evidence", "plain_name"]
@@ -49,8 +49,33 @@ class Evidence:
         return nearest_km(point, self.anchors) if self.anchors else math.inf
 
 
+#: The kinds of places the gazetteer's looser key is asked for, by the mention's form (forms not listed
+#: are never looked up by it: demonyms, features, borders).
+_LOOSE_KINDS_BY_FORM: dict[str, list[str] | None] = {
+    "name": None,
+    "part": None,
+    "province": ["admin1", "admin2"],
+    "suburbs": ["city"],
+    "offset": ["city"],
+    "district": ["city"],
+}
+
+
 def candidates(m: Mention, gaz: PlaceSource) -> list[Candidate]:
-    """The gazetteer entries a mention may name, most likely first, by its form."""
+    """The gazetteer entries a mention may name, most likely first, by its form.
+
+    When the name's own key finds nothing, the gazetteer's looser, transliteration-aware key is asked
+    (for a name that :func:`geo._recognize.loose_name` allows): "Menbej" finds Manbij, each such
+    candidate marked ``loose`` and scored below a name the key finds."""
+    found = _candidates(m, gaz)
+    if found or m.form not in _LOOSE_KINDS_BY_FORM or not loose_name(m.head):
+        return found
+    kinds = _LOOSE_KINDS_BY_FORM[m.form]
+    return list(gaz.lookup(m.head, kinds=kinds, name_types=REPORT_NAME_TYPES, limit=20, loose=True))
+
+
+def _candidates(m: Mention, gaz: PlaceSource) -> list[Candidate]:
+    """The candidates of a mention by the name's own key."""
     head = m.head
     if m.form == "demonym":
         return list(gaz.lookup(head, kinds=["country", "continent"], name_types=REPORT_NAME_TYPES, limit=5))

@@ -65,6 +65,12 @@ class Candidate(Protocol):
         """What kind of name matched: ``name``, ``ascii``, ``alt``, ``demonym``, ``iso``, ``abbr``."""
         ...
 
+    @property
+    def loose(self) -> bool:
+        """True if the name matched only by the gazetteer's looser, transliteration-aware key (a lookup
+        with ``loose=True``), not by its own key."""
+        ...
+
 
 def point_of(cand: Candidate) -> Coordinate:
     """The candidate's point."""
@@ -75,8 +81,10 @@ def point_of(cand: Candidate) -> Coordinate:
 class NameIndex(Protocol):
     """What recognition needs of a gazetteer: which spans are names, and of what."""
 
-    def name_kinds(self, name: str) -> frozenset[str]:
-        """Kinds of the places with this name ("country", "admin1", "city", "demonym", ...), or empty."""
+    def name_kinds(self, name: str, *, loose: bool = False) -> frozenset[str]:
+        """Kinds of the places with this name ("country", "admin1", "city", "demonym", ...), or empty.
+        With ``loose``, the kinds of the towns and administrative units that only the looser key finds
+        (see :meth:`PlaceSource.lookup`)."""
         ...
 
     def max_population(self, name: str) -> int:
@@ -100,9 +108,15 @@ class PlaceSource(NameIndex, Protocol):
         kinds: Iterable[str] | None = None,
         name_types: Iterable[str] | None = None,
         limit: int = 25,
+        loose: bool = False,
     ) -> Sequence[Candidate]:
         """Candidates whose names fold like ``name``: the same spelling first, then coarser kinds, then
-        larger populations."""
+        larger populations.
+
+        With ``loose``, instead: the towns and administrative units whose names share only a looser key
+        (vowels, y/j/w and word breaks folded: "Menbej" finds Manbij), marked ``loose``.  That key joins
+        many English words to some village, so geo asks for it only when the name's own key finds
+        nothing and the name passes :func:`geo._recognize.loose_name`."""
         ...
 
     def get(self, place_id: int) -> Candidate | None: ...

@@ -29,6 +29,7 @@ __all__ = [
     "caseless_at",
     "common_word",
     "gazetteer_spans",
+    "loose_name",
     "recognize",
 ]
 
@@ -292,6 +293,7 @@ def gazetteer_spans(text: str, index: NameIndex) -> list[tuple[int, int, frozens
                         break
             if not matched:
                 i += 1
+        found = _with_loose_spans(text, toks, run, found, index)
     return found
 
 
@@ -710,3 +712,100 @@ def _compound(text: str, a: int, b: int, kinds: frozenset[str], label: str | Non
 
 def _demonym_only(kinds: frozenset[str]) -> bool:
     return kinds == frozenset({"demonym"})
+
+
+# --- names the gazetteer finds only by its looser, transliteration-aware key ----------------------------
+
+#: The fewest letters of a name that the gazetteer's looser key is asked about, and the fewest consonants
+#: (letters other than a, e, i, o, u, y, j and w, which that key folds): "Menbej" (m, n, b) is asked
+#: about, "Moebye" (m, b), whose key "maba" a dozen villages share, is not.
+LOOSE_MIN_LETTERS = 6
+LOOSE_MIN_CONSONANTS = 3
+_LOOSE_CONSONANT = re.compile(r"[b-df-hk-np-tvxz]")
+#: A place word right after a name, as conflict reports write it: "Menbej city", "Kafrbatna town".
+_PLACE_WORD_AFTER = re.compile(r"\s+(?:city|town|village)\b", re.I)
+_THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
+#: The kinds the looser key finds (towns and administrative units), for the constructions around a name.
+_LOOSE_KINDS = frozenset({"city", "admin1", "admin2"})
+
+
+def loose_name(name: str) -> bool:
+    """True if the gazetteer's looser key may be asked about ``name``: :data:`LOOSE_MIN_LETTERS` letters
+    and :data:`LOOSE_MIN_CONSONANTS` consonants or more, and not a common English word or person's name
+    (of a name of several words, one word at least is not).  That key folds every vowel, so it joins
+    a quarter of the 20,000 commonest English words to some town (see
+    ``tests/test_transliteration.py``): only a rarer, longer name is worth asking about."""
+    words = name.split()
+    return (
+        sum(ch.isalpha() for ch in name) >= LOOSE_MIN_LETTERS
+        and len(_LOOSE_CONSONANT.findall(name.casefold())) >= LOOSE_MIN_CONSONANTS
+        and not common_word(name)
+        and not all(common_word(w) for w in words)
+    )
+
+
+def _loose_context(text: str, a: int, b: int) -> bool:
+    """True if the words around ``text[a:b]`` call it a place, on a line whose capitals mark names: a
+    locative before it ("clashes in Menbej"), a construction ("Menbej countryside", "east of
+    Ithriyah") or a place word after it ("Menbej city", "Kafrbatna town").  After "the", only a place
+    word will do ("in the Gondra district"): a town takes no article, while a feature, a firm or an
+    adjective does ("in the Aisles", "into the Balqon offices", "in the Andean territory")."""
+    if caseless_at(text, a, b):
+        return False
+    if _ADMIN_WORD_AFTER.match(text, b) or _PLACE_WORD_AFTER.match(text, b):
+        return True
+    if _THE_BEFORE.search(text, max(0, a - 5), a):
+        return False
+    return bool(_LOCATIVE.search(text, max(0, a - 30), a) or _in_construction(text, a, b, _LOOSE_KINDS))
+
+
+def _loose_span(
+    text: str, toks: Sequence[_Tok], run: list[int], i: int, j: int, index: NameIndex
+) -> tuple[int, int, frozenset[str], list[int]] | None:
+    """``run[i:j]`` as a span of a name that the gazetteer's looser key finds, if :func:`loose_name` and
+    :func:`_loose_context` allow asking about it."""
+    sub = _strip_connectors(run[i:j], toks)
+    if not sub or len(sub) < j - i:
+        return None
+    a, b = toks[sub[0]].start, toks[sub[-1]].end
+    name = text[a:b]
+    if loose_name(name) and _loose_context(text, a, b) and (kinds := index.name_kinds(name, loose=True)):
+        return (a, b, kinds, run)
+    return None
+
+
+def _with_loose_spans(
+    text: str,
+    toks: Sequence[_Tok],
+    run: list[int],
+    found: list[tuple[int, int, frozenset[str], list[int]]],
+    index: NameIndex,
+) -> list[tuple[int, int, frozenset[str], list[int]]]:
+    """``found`` with the spans of ``run`` that the gazetteer's looser key finds where its own key finds
+    nothing: what :func:`gazetteer_spans` adds for spellings that differ from the gazetteer's in their
+    vowels.  A run of up to four words that the key finds only in part ("Shaikh" of "Shaikh Meskeen",
+    a village called Sheykh) is taken whole when the looser key finds it whole; otherwise the words no
+    name covers are read, longest span first."""
+    strict = [f for f in found if f[3] is run]
+    covered = {k for a, b, _, _ in strict for k in run if a <= toks[k].start < b}
+    if len(covered) == len(run):
+        return found
+    if strict and len(run) <= 4 and (whole := _loose_span(text, toks, run, 0, len(run), index)):
+        return [f for f in found if f[3] is not run] + [whole]
+    out = list(found)
+    i = 0
+    while i < len(run):
+        if run[i] in covered:
+            i += 1
+            continue
+        stop = i
+        while stop < len(run) and run[stop] not in covered:
+            stop += 1
+        for j in range(min(stop, i + 4), i, -1):
+            if span := _loose_span(text, toks, run, i, j, index):
+                out.append(span)
+                i = j
+                break
+        else:
+            i += 1
+    return out

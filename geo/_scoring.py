@@ -34,6 +34,7 @@ class Weights:
     name_exact: float
     name_differs_in_case: float
     name_folded: float
+    name_loose: float
     name_alternate_only: float
     kind_country: float
     kind_continent: float
@@ -173,6 +174,9 @@ def features(m: Mention, cand: Candidate, ev: Evidence, w: Weights | None = None
         out.append(("name_exact", 1.0, "exact name"))
     elif cand.matched.casefold() == head:
         out.append(("name_differs_in_case", 1.0, "name differs in case"))
+    elif cand.loose:
+        # found by the gazetteer's looser key only when the name's own key found nothing
+        out.append(("name_loose", 1.0, f"transliteration match ({cand.matched})"))
     else:
         out.append(("name_folded", 1.0, f"folded name match ({cand.matched})"))
     if (

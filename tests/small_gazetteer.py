@@ -17,11 +17,21 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from gazetteer import normalize
+from gazetteer._names import loose_key
 from geo import GAZETTEER_KINDS, GazetteerKind
 
 DATA = Path(__file__).with_name("data") / "small_gazetteer.jsonl"
 _KIND_ORDER = {kind: i for i, kind in enumerate(GAZETTEER_KINDS)}
 _REPORT_NAME_TYPES = frozenset({"name", "ascii", "alt", "demonym"})
+
+
+def _loose_name(kind: str, name: str, name_type: str) -> bool:
+    """True for the names that the looser key finds, as in the store (``LOOSE_NAMES`` of
+    gazetteer/_schema.py): a town's own name, an administrative unit's alternate names too, written as
+    proper names."""
+    if kind == "city":
+        return name_type in ("name", "ascii") and name[:1].isupper()
+    return kind in ("admin1", "admin2") and name_type in ("name", "ascii", "alt") and name[:1].isupper()
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +51,7 @@ class SmallCandidate:
     feature_code: str | None
     matched: str
     name_type: str
+    loose: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +68,7 @@ class _Row:
     names: tuple[tuple[str, str], ...]
     geometry: BaseGeometry | None
 
-    def candidate(self, matched: str, name_type: str) -> SmallCandidate:
+    def candidate(self, matched: str, name_type: str, *, loose: bool = False) -> SmallCandidate:
         if self.id > 0:
             place_id = f"gn:{self.id}"
         elif self.kind == "region":
@@ -78,6 +89,7 @@ class _Row:
             feature_code=self.feature_code,
             matched=matched,
             name_type=name_type,
+            loose=loose,
         )
 
 
@@ -94,9 +106,13 @@ class SmallGazetteer:
         self._rows = {r.id: r for r in rows}
         self._borders = borders
         self._by_norm: dict[str, list[tuple[_Row, str, str]]] = {}
+        self._by_loose: dict[str, list[tuple[_Row, str, str]]] = {}
         for r in rows:
             for name, name_type in r.names:
-                self._by_norm.setdefault(normalize(name), []).append((r, name, name_type))
+                norm = normalize(name)
+                self._by_norm.setdefault(norm, []).append((r, name, name_type))
+                if _loose_name(r.kind, name, name_type) and norm:
+                    self._by_loose.setdefault(loose_key(norm), []).append((r, name, name_type))
 
     @classmethod
     def load(cls, path: Path = DATA) -> SmallGazetteer:
@@ -131,7 +147,16 @@ class SmallGazetteer:
         types = frozenset(name_types)
         return [h for h in self._by_norm.get(normalize(name), []) if h[2] in types]
 
-    def name_kinds(self, name: str) -> frozenset[str]:
+    def _loose_hits(self, name: str) -> list[tuple[_Row, str, str]]:
+        """The names that share only the looser key of ``name``, not its own key."""
+        norm = normalize(name)
+        if not norm:
+            return []
+        return [h for h in self._by_loose.get(loose_key(norm), []) if normalize(h[1]) != norm]
+
+    def name_kinds(self, name: str, *, loose: bool = False) -> frozenset[str]:
+        if loose:
+            return frozenset(r.kind for r, _, _ in self._loose_hits(name))
         return frozenset("demonym" if t == "demonym" else r.kind for r, _, t in self._hits(name))
 
     def max_population(self, name: str) -> int:
@@ -149,18 +174,20 @@ class SmallGazetteer:
         kinds: Iterable[str] | None = None,
         name_types: Iterable[str] | None = None,
         limit: int = 25,
+        loose: bool = False,
     ) -> list[SmallCandidate]:
         wanted = None if kinds is None else frozenset(kinds)
         types = frozenset(name_types) if name_types is not None else None
         best: dict[int, SmallCandidate] = {}
-        for row, matched, name_type in self._by_norm.get(normalize(name), []):
+        hits = self._loose_hits(name) if loose else self._by_norm.get(normalize(name), [])
+        for row, matched, name_type in hits:
             if country and row.country_code != country.upper():
                 continue
             if (wanted is not None and row.kind not in wanted) or (
                 types is not None and name_type not in types
             ):
                 continue
-            cand = row.candidate(matched, name_type)
+            cand = row.candidate(matched, name_type, loose=loose)
             prev = best.get(row.id)
             if prev is None or _rank(cand, name) < _rank(prev, name):
                 best[row.id] = cand

@@ -94,7 +94,31 @@ def test_candidates_carry_every_field_geo_reads(source: Any) -> None:
         "feature_code": "PPLC",
         "matched": "Damascus",
         "name_type": "name",
+        "loose": False,
     }
+
+
+@pytest.mark.parametrize(
+    ("spelling", "ids"),
+    [("Sereqeb", [164816]), ("Edlib", [169387, 169389])],  # Saraqib; Idlib province, then the city
+)
+def test_the_looser_key_finds_spellings_that_differ_in_vowels(
+    source: Any, spelling: str, ids: list[int]
+) -> None:
+    assert list(source.lookup(spelling)) == []
+    found = source.lookup(spelling, loose=True, name_types=REPORT_NAME_TYPES)
+    assert [c.id for c in found[: len(ids)]] == ids
+    assert all(c.loose for c in found)
+    assert {c.kind for c in source.lookup(spelling, loose=True, kinds=["city"])} == {"city"}
+    assert source.name_kinds(spelling) == frozenset()
+    assert "city" in source.name_kinds(spelling, loose=True)
+
+
+def test_the_looser_key_leaves_out_what_the_key_finds_and_countries(source: Any) -> None:
+    assert ALEPPO not in [c.id for c in source.lookup("Aleppo", loose=True)]
+    assert SYRIA not in [c.id for c in source.lookup("Sirya", loose=True)]
+    assert not source.lookup("Xyzzyville", loose=True)
+    assert source.name_kinds("Xyzzyville", loose=True) == frozenset()
 
 
 @pytest.mark.parametrize(

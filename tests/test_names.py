@@ -8,6 +8,7 @@ import pytest
 
 import gazetteer._names
 from gazetteer import normalize
+from gazetteer._names import loose_key
 
 # Spellings that must share one index key: a query in one finds a gazetteer name in the other.
 SAME_KEY = [
@@ -132,5 +133,48 @@ def test_key_is_ascii_lowercase_words(name: str) -> None:
 
 def test_docstring_examples_hold() -> None:
     result = doctest.testmod(gazetteer._names, optionflags=doctest.ELLIPSIS)
-    assert result.attempted >= 2
+    assert result.attempted >= 3
     assert result.failed == 0
+
+
+# Spellings that differ in their vowels, in y/i/j/w or in a word break: the strict key keeps them apart
+# (see DIFFERENT_KEY), the looser key of the second index joins them.  Made-up names, in the patterns
+# that reports write.
+SAME_LOOSE_KEY = [
+    ("Kafr Tebrit", "Kafrtabrit"),  # a word break, e/a
+    ("Tell Dorman", "Tal Durman"),  # o/u, e/a, a doubled letter
+    ("Shekh Baraka", "Ash Shaykh Baraka"),  # e/ay, an article
+    ("Maaret Sorin", "Ma'arrat Surin"),  # aa/a'a, e/a, o/u
+    ("Novopetrivka", "Noivopetrivka"),  # o/oi
+    ("Zamyanka", "Zamianka"),  # y/i
+    ("Dobroyivka", "Dobroivka"),  # yi/i
+    ("Menbaj", "Manbij"),  # j as y, e/a
+    ("Mawdin", "Modin"),  # aw/o
+]
+
+# Names the looser key keeps apart: it folds vowels and glides, never consonants.
+DIFFERENT_LOOSE_KEY = [
+    ("Kafr Tebrit", "Kafr Tekrit"),
+    ("Tal Durman", "Tal Durmat"),
+    ("Manbij", "Mardij"),
+    ("Novopetrivka", "Novopetrovsk"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), SAME_LOOSE_KEY)
+def test_spellings_that_differ_in_vowels_share_the_loose_key(a: str, b: str) -> None:
+    assert normalize(a) != normalize(b)
+    assert loose_key(normalize(a)) == loose_key(normalize(b))
+
+
+@pytest.mark.parametrize(("a", "b"), DIFFERENT_LOOSE_KEY)
+def test_the_loose_key_keeps_consonants_apart(a: str, b: str) -> None:
+    assert loose_key(normalize(a)) != loose_key(normalize(b))
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [("Kafr Tebrit", "kafrtabrat"), ("Zamyanka", "zamanka"), ("Oyeyu", "a"), ("", ""), ("Kyiv 2", "kav2")],
+)
+def test_loose_key(name: str, key: str) -> None:
+    assert loose_key(normalize(name)) == key
