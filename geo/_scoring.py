@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ._candidates import Evidence, plain_name
+from ._candidates import Evidence, plain_name, short_form
 from ._errors import WeightsError
 from ._gazetteer import Candidate, point_of
 from ._types import Mention
@@ -35,6 +35,7 @@ class Weights:
     name_differs_in_case: float
     name_folded: float
     name_alternate_only: float
+    name_short_form: float
     kind_country: float
     kind_continent: float
     kind_region: float
@@ -180,10 +181,15 @@ def features(m: Mention, cand: Candidate, ev: Evidence, w: Weights | None = None
         and (plain := plain_name(m.head)) != plain_name(cand.name)
         and any(r.kind == "city" and plain_name(r.name) == plain for r in rivals)
     ):
-        # "Franklin" is Columbus's old name, but other towns are called Franklin today, with or without
-        # accents ("Cancun" is an old name of Changchun, and Cancún's own) (provinces are
-        # left alone: GeoNames names them in transliteration, "Al Lādhiqīyah" for Latakia)
-        out.append(("name_alternate_only", 1.0, "only a former or alternate name"))
+        # Other towns bear the name today, with or without accents; this one only as another name.  A short
+        # form of its own name ("Zamora" for Zamora de Hidalgo, "Juárez" for Ciudad Juárez) is how reports
+        # name it; an unrelated one, another language's or a former name, rarely is ("Franklin" is
+        # Columbus's old name, "Cancun" one of Changchun's, and Cancún's own).  Provinces are left
+        # alone: GeoNames names them in transliteration, "Al Lādhiqīyah" for Latakia.
+        if short_form(m.head, cand.name):
+            out.append(("name_short_form", 1.0, "short form of its name"))
+        else:
+            out.append(("name_alternate_only", 1.0, "only a former or alternate name"))
     if cand.kind == "country":
         out.append(("kind_country", 1.0, "country"))
     elif cand.kind == "continent":
