@@ -305,12 +305,15 @@ def _foreign_words_only(sub: Sequence[int], run: Sequence[int], toks: Sequence[_
     foreign_function_words.txt) stand inside longer names, which are taken whole or not at all: not
     words that start with a lower-case link ("de El" in "Masacre de El Limón"), nor words that are all
     such words ("Gran" in "la Gran Vía", "LES" in a French headline in capitals; but "Río Grande"), nor a
-    name that such a common word of names joins to a longer one ("Calima" in "Bajo Calima", "Portete" in
-    "Bahía Portete", when the gazetteer does not know the whole).  The gazetteer knows some of these
-    words as other languages' or old names of towns (Esztergom is "Gran" in German).
+    name that such a word joins to a longer one the gazetteer does not know ("Calima" in "Bajo Calima",
+    "Portete" in "Bahía Portete", "Lagos" in "Lagos del Dorado", "San Pedro" in "San Pedro de los
+    Milagros"; but "Bangui" in "de Bangui à Bossangoa").  The gazetteer knows some of these words as
+    other languages' or old names of towns (Esztergom is "Gran" in German).
     """
     first = toks[sub[0]]
-    if not first.capital and _FOREIGN_WORDS.get(first.text.lower()) == "link":
+    if not first.capital and _FOREIGN_WORDS.get(first.text.lower()) in ("link", "and", "preposition"):
+        return True
+    if _longer_name_follows(toks, sub[-1] + 1):
         return True
     at = run.index(sub[0])
     before = toks[run[at - 1]] if at > 0 else None
@@ -323,6 +326,20 @@ def _foreign_words_only(sub: Sequence[int], run: Sequence[int], toks: Sequence[_
     roles = [_FOREIGN_WORDS.get(toks[k].text.lower()) for k in sub]
     # "Río Grande", "Puerto Nuevo": common words of names make a name together
     return None not in roles and (len(roles) == 1 or "word" not in roles)
+
+
+def _longer_name_follows(toks: Sequence[_Tok], k: int) -> bool:
+    """True if the words from ``toks[k]`` on continue a name: a lower-case link, maybe articles, then a
+    capitalised word ("de los Milagros", "del Dorado"), one space apart."""
+    if k >= len(toks) or toks[k].capital or _FOREIGN_WORDS.get(toks[k].text.lower()) != "link":
+        return False
+    while k + 1 < len(toks) and toks[k + 1].start - toks[k].end == 1:
+        k += 1
+        if toks[k].capital:
+            return True
+        if _FOREIGN_WORDS.get(toks[k].text.lower()) not in ("article", "link"):
+            return False
+    return False
 
 
 def _ner_label(a: int, b: int, entities: Sequence[Entity]) -> str | None:

@@ -102,6 +102,9 @@ def _mentions(parser: geo.Geoparser[Any], text: str) -> list[str]:
         # a name joined to such a word is taken whole or not at all
         ("Enfrentamientos en Alto Remanso, Putumayo", ["Alto", "Remanso", "Alto Remanso"], ["Putumayo"]),
         ("Masacre de Bajo Calima", ["Bajo", "Calima"], []),
+        # nor is the head of a longer name that a link continues ("Lagos" is in Nigeria)
+        ("Masacre de Lagos del Dorado", ["Lagos"], []),
+        ("Dos muertos en San Pedro de los Milagros", ["San Pedro", "San"], []),
         # French function words of a headline in capitals
         ("AFFRONTEMENTS ENTRE LES GROUPES ARMÉS ET À BAMBARI", ["LES", "ET À"], ["BAMBARI"]),
         # a two-letter name only as the gazetteer writes it: "HQ" folds like "HK" (Hong Kong)
@@ -123,6 +126,8 @@ def test_spanish_and_french_function_words_are_not_places(
         ("Storms hit Grand Rapids and Puerto Rico.", ["Grand Rapids", "Puerto Rico"]),
         ("Troops from the US and UK arrived in Kabul.", ["US", "UK", "Kabul"]),
         ("Protests in Ciudad Juárez and Nuevo Laredo.", ["Ciudad Juárez", "Nuevo Laredo"]),
+        # a preposition stands between two names, not inside one
+        ("Des combats sur la route de Bangui à Bossangoa", ["Bangui", "Bossangoa"]),
     ],
 )
 def test_names_made_of_such_words_or_short_codes_stay_names(
