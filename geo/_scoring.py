@@ -179,17 +179,21 @@ def features(m: Mention, cand: Candidate, ev: Evidence, w: Weights | None = None
     if (
         cand.kind == "city"
         and (plain := plain_name(m.head)) != plain_name(cand.name)
-        and any(r.kind == "city" and plain_name(r.name) == plain for r in rivals)
+        and (bearers := [r.population for r in rivals if r.kind == "city" and plain_name(r.name) == plain])
     ):
         # Other towns bear the name today, with or without accents; this one only as another name.  A short
-        # form of its own name ("Zamora" for Zamora de Hidalgo, "Juárez" for Ciudad Juárez) is how reports
-        # name it; an unrelated one, another language's or a former name, rarely is ("Franklin" is
-        # Columbus's old name, "Cancun" one of Changchun's, and Cancún's own).  Provinces are left
-        # alone: GeoNames names them in transliteration, "Al Lādhiqīyah" for Latakia.
-        if short_form(m.head, cand.name):
+        # form of its own name is how reports name the largest town of the name ("León" for León de los
+        # Aldama, 1.6 million, not León in Nicaragua; "Juárez" for Ciudad Juárez), and rarely a smaller
+        # one (San José de Mayo, 36,000, is not "San José").  An unrelated name, another language's or a
+        # former one, is rarely meant ("Franklin" is Columbus's old name, "Cancun" one of Changchun's,
+        # and Cancún's own).  Provinces are left alone: GeoNames names them in transliteration, "Al
+        # Lādhiqīyah" for Latakia.
+        if not short_form(m.head, cand.name):
+            out.append(("name_alternate_only", 1.0, "only a former or alternate name"))
+        elif cand.population > max(bearers):
             out.append(("name_short_form", 1.0, "short form of its name"))
         else:
-            out.append(("name_alternate_only", 1.0, "only a former or alternate name"))
+            out.append(("name_alternate_only", 1.0, "short form of its name, which a larger town bears"))
     if cand.kind == "country":
         out.append(("kind_country", 1.0, "country"))
     elif cand.kind == "continent":

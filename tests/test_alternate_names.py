@@ -56,14 +56,40 @@ def _features(gaz: Any, text: str, name: str) -> dict[tuple[str, str | None], di
     }
 
 
-def test_a_short_form_of_the_towns_own_name_has_its_own_feature(gaz: Any) -> None:
-    """ "Zamora" is how reports name Zamora de Hidalgo (Mexico), whose main name is longer; the towns
-    called Zamora today get neither feature."""
+def test_a_short_form_of_the_largest_towns_own_name_has_its_own_feature(gaz: Any) -> None:
+    """ "Zamora" is how reports name Zamora de Hidalgo (Mexico, 186,000), whose main name is longer and
+    which is larger than every town called Zamora today; those get neither feature."""
     feats = _features(gaz, "Gunmen attacked a bar in Zamora on Friday.", "Zamora")
     mexican = feats[("Zamora de Hidalgo", "MX")]
     assert mexican["name_short_form"] == "short form of its name"
     assert "name_alternate_only" not in mexican
     assert not {"name_short_form", "name_alternate_only"} & set(feats[("Zamora", "EC")])
+
+
+def test_a_short_form_that_a_larger_town_bears_is_an_alternate_name(gaz: Any) -> None:
+    """San José de Mayo (Uruguay, 36,000) is no "San José" beside San Jose, California: the short form
+    weighs as another alternate name, and the reason says why."""
+    feats = _features(gaz, "Traffic was halted in San José on Friday.", "San José")
+    uruguayan = feats[("San José de Mayo", "UY")]
+    assert uruguayan["name_alternate_only"] == "short form of its name, which a larger town bears"
+    assert "name_short_form" not in uruguayan
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "town"),
+    [
+        ("Gunmen attacked a bar in Zamora on Friday.", "Zamora", ("Zamora de Hidalgo", "MX")),
+        ("Police found two bodies in León on Sunday.", "León", ("León de los Aldama", "MX")),
+    ],
+)
+def test_the_largest_town_named_by_its_short_form_is_drawn(
+    parser: geo.Geoparser[Any], text: str, name: str, town: tuple[str, str]
+) -> None:
+    """With the fitted weights, the short form outweighs a smaller namesake's feature code (Zamora, the
+    capital of an Ecuadorian province; León, of a Nicaraguan department)."""
+    (res,) = [r for r in parser.parse(text).resolutions if r.mention.text == name]
+    assert res.place is not None and (res.place.name, res.place.country_code) == town, res.reasons
+    assert any(reason.startswith("short form of its name +") for reason in res.reasons)
 
 
 @pytest.mark.parametrize(
@@ -84,7 +110,8 @@ def test_an_unrelated_alternate_name_stays_an_alternate_one(
 def test_the_new_weight_is_read_from_the_weights_file() -> None:
     weights = geo.load_weights()
     assert weights.amount("name_short_form") == weights.name_short_form
-    assert -1.0 < weights.name_short_form < 1.0
+    # fitted: a short form of the largest town's name counts for it, an unrelated name against
+    assert weights.name_short_form > 0 > weights.name_alternate_only
 
 
 def _mentions(parser: geo.Geoparser[Any], text: str) -> list[str]:
