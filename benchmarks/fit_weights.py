@@ -72,6 +72,8 @@ HAND_SET: dict[str, float] = {
     "name_differs_in_case": 0.252,
     "name_folded": 0.21,
     "name_alternate_only": -0.12,
+    # split from name_alternate_only (the former single feature), so its prior is that one's hand-set value
+    "name_short_form": -0.12,
     "kind_country": 0.36,
     "kind_continent": 0.44,
     "kind_region": 0.44,

@@ -20,7 +20,7 @@ from ._gazetteer import REPORT_NAME_TYPES, Candidate, PlaceSource, point_of
 from ._recognize import common_word, loose_name
 from ._types import Coordinate, Mention, Statement
 
-__all__ = ["Evidence", "candidates", "evidence", "plain_name"]
+__all__ = ["Evidence", "candidates", "evidence", "plain_name", "short_form"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +118,48 @@ def plain_name(name: str) -> str:
     decomposed = unicodedata.normalize("NFKD", name)
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(bare.replace("-", " ").split()).casefold()
+
+
+def _name_roles(*roles: str) -> frozenset[str]:
+    """The words of geo/lang/en/foreign_function_words.txt with one of these roles, as :func:`plain_name`
+    spells them."""
+    return frozenset(
+        plain_name(w) for w, (role,) in lang.table("foreign_function_words").items() if role in roles
+    )
+
+
+#: Words a short form of a name leaves off its head ("Ciudad Juárez", "Heroica Ciudad de Juchitán").
+_DROPPED_HEADS = _name_roles("article", "title", "link")
+#: Generic heads of names, one of which a short form that keeps the name's tail must have left off.
+_TITLES = _name_roles("title")
+#: Words that start the tail a short form leaves off ("Zamora de Hidalgo" -> "Zamora").
+_TAIL_LINKS = _name_roles("link")
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def short_form(alternate: str, name: str) -> bool:
+    """True if ``alternate`` is a short form of ``name``: its words, accents and case aside, are the name's
+    distinctive part, with a generic head left off the front ("Ciudad Juárez", "Heroica Nogales") or a
+    tail that a link starts left off the back ("Zamora de Hidalgo", "León de los Aldama"), or both.
+
+    A name with only its article left off is not one: GeoNames gives villages such as La Cañada, La
+    Florida and Los Lagos the bare name as an alternate, which is almost always the country, state or
+    city of that name.  "Cancun" is no short form of Changchun, nor "Villanueva" of Tallahassee, nor
+    "Morelos" of Ecatepec de Morelos (its distinctive part is "Ecatepec")."""
+    short, full = plain_name(alternate).split(), plain_name(name).split()
+    if not short or len(short) >= len(full):
+        return False
+    for at in range(len(full) - len(short) + 1):
+        if full[at : at + len(short)] != short:
+            continue
+        head, tail = full[:at], full[at + len(short) :]
+        if (
+            all(w in _DROPPED_HEADS for w in head)
+            and (not tail or tail[0] in _TAIL_LINKS)
+            and (tail or any(w in _TITLES for w in head))
+        ):
+            return True
+    return False
 
 
 def _admin1_of_cities(head: str, gaz: PlaceSource) -> list[Candidate]:

@@ -68,6 +68,9 @@ _ORG_HEADS = lang.words("org_heads") | lang.words("org_heads_in_names")
 #: Lower-case organisation words after a name: "the Syrian army".
 _ORG_WORDS_AFTER = lang.words("org_words_after")
 _CAPITAL_ARTICLES = frozenset(w.capitalize() for w in lang.words("articles"))
+#: Spanish, French and Portuguese function words and common words of names ("de", "El", "Alto", "Gran"),
+#: each with its role in a name: no place alone (see geo/lang/en/foreign_function_words.txt).
+_FOREIGN_WORDS = {word: role for word, (role,) in lang.table("foreign_function_words").items()}
 _ADMIN_WORDS = lang.pattern("admin_words")
 #: An admin word right after a name: "Aleppo province", "Kherson oblast".
 _ADMIN_WORD_AFTER = re.compile(rf"\s+(?:{_ADMIN_WORDS})\b", re.I)
@@ -262,7 +265,7 @@ def gazetteer_spans(text: str, index: NameIndex) -> list[tuple[int, int, frozens
                 if not sub or len(sub) < j - i:
                     continue
                 a, b = toks[sub[0]].start, toks[sub[-1]].end
-                kinds = index.name_kinds(text[a:b])
+                kinds = frozenset() if _foreign_words_only(sub, run, toks) else index.name_kinds(text[a:b])
                 if kinds:
                     nxt = sub[-1] + 1
                     if j == len(run) and nxt < len(toks) and toks[nxt].text in _NAME_TAILS:
@@ -295,6 +298,50 @@ def gazetteer_spans(text: str, index: NameIndex) -> list[tuple[int, int, frozens
                 i += 1
         found = _with_loose_spans(text, toks, run, found, index)
     return found
+
+
+def _foreign_words_only(sub: Sequence[int], run: Sequence[int], toks: Sequence[_Tok]) -> bool:
+    """True if the words ``sub`` of the capitalised run ``run`` cannot be a place name on their own.
+
+    Spanish, French and Portuguese function words and common words of names (geo/lang/en/
+    foreign_function_words.txt) stand inside longer names, which are taken whole or not at all: not
+    words that start with a lower-case link ("de El" in "Masacre de El Limón"), nor words that are all
+    such words ("Gran" in "la Gran Vía", "LES" in a French headline in capitals; but "Río Grande"), nor a
+    name that such a word joins to a longer one the gazetteer does not know ("Calima" in "Bajo Calima",
+    "Portete" in "Bahía Portete", "Lagos" in "Lagos del Dorado", "San Pedro" in "San Pedro de los
+    Milagros"; but "Bangui" in "de Bangui à Bossangoa").  The gazetteer knows some of these words as
+    other languages' or old names of towns (Esztergom is "Gran" in German).
+    """
+    first = toks[sub[0]]
+    if not first.capital and _FOREIGN_WORDS.get(first.text.lower()) in ("link", "and", "preposition"):
+        return True
+    if _longer_name_follows(toks, sub[-1] + 1):
+        return True
+    at = run.index(sub[0])
+    before = toks[run[at - 1]] if at > 0 else None
+    after = toks[sub[-1] + 1] if sub[-1] != run[-1] else None
+    if any(
+        tok is not None and tok.capital and _FOREIGN_WORDS.get(tok.text.lower()) in ("word", "title")
+        for tok in (before, after)
+    ):
+        return True
+    roles = [_FOREIGN_WORDS.get(toks[k].text.lower()) for k in sub]
+    # "Río Grande", "Puerto Nuevo": common words of names make a name together
+    return None not in roles and (len(roles) == 1 or "word" not in roles)
+
+
+def _longer_name_follows(toks: Sequence[_Tok], k: int) -> bool:
+    """True if the words from ``toks[k]`` on continue a name: a lower-case link, maybe articles, then a
+    capitalised word ("de los Milagros", "del Dorado"), one space apart."""
+    if k >= len(toks) or toks[k].capital or _FOREIGN_WORDS.get(toks[k].text.lower()) != "link":
+        return False
+    while k + 1 < len(toks) and toks[k + 1].start - toks[k].end == 1:
+        k += 1
+        if toks[k].capital:
+            return True
+        if _FOREIGN_WORDS.get(toks[k].text.lower()) not in ("article", "link"):
+            return False
+    return False
 
 
 def _ner_label(a: int, b: int, entities: Sequence[Entity]) -> str | None:
@@ -396,9 +443,10 @@ def recognize(
             continue
         run_toks = [toks[k] for k in run]
         name = text[a:b]
-        short_ok = bool(kinds & {"country", "region"}) or (
-            text[b : b + 1] == "." and "admin1" in kinds and _abbreviation(name, index)
-        )
+        # a short name must be a country's or region's as written ("US", "UK"): "HQ" folds like "HK"
+        short_ok = (
+            bool(kinds & {"country", "region"}) and (len(name) >= 3 or index.has_exact_name(name))
+        ) or (text[b : b + 1] == "." and "admin1" in kinds and _abbreviation(name, index))
         if name.lower() in _CALENDAR or name.lower() in _DIRECTIONS or (len(name) < 3 and not short_ok):
             continue
         label = _ner_label(a, b, entities)

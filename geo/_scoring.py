@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ._candidates import Evidence, plain_name
+from ._candidates import Evidence, plain_name, short_form
 from ._errors import WeightsError
 from ._gazetteer import Candidate, point_of
 from ._types import Mention
@@ -36,6 +36,7 @@ class Weights:
     name_folded: float
     name_loose: float
     name_alternate_only: float
+    name_short_form: float
     kind_country: float
     kind_continent: float
     kind_region: float
@@ -182,12 +183,21 @@ def features(m: Mention, cand: Candidate, ev: Evidence, w: Weights | None = None
     if (
         cand.kind == "city"
         and (plain := plain_name(m.head)) != plain_name(cand.name)
-        and any(r.kind == "city" and plain_name(r.name) == plain for r in rivals)
+        and (bearers := [r.population for r in rivals if r.kind == "city" and plain_name(r.name) == plain])
     ):
-        # "Franklin" is Columbus's old name, but other towns are called Franklin today, with or without
-        # accents ("Cancun" is an old name of Changchun, and Cancún's own) (provinces are
-        # left alone: GeoNames names them in transliteration, "Al Lādhiqīyah" for Latakia)
-        out.append(("name_alternate_only", 1.0, "only a former or alternate name"))
+        # Other towns bear the name today, with or without accents; this one only as another name.  A short
+        # form of its own name is how reports name the largest town of the name ("León" for León de los
+        # Aldama, 1.6 million, not León in Nicaragua; "Juárez" for Ciudad Juárez), and rarely a smaller
+        # one (San José de Mayo, 36,000, is not "San José").  An unrelated name, another language's or a
+        # former one, is rarely meant ("Franklin" is Columbus's old name, "Cancun" one of Changchun's,
+        # and Cancún's own).  Provinces are left alone: GeoNames names them in transliteration, "Al
+        # Lādhiqīyah" for Latakia.
+        if not short_form(m.head, cand.name):
+            out.append(("name_alternate_only", 1.0, "only a former or alternate name"))
+        elif cand.population > max(bearers):
+            out.append(("name_short_form", 1.0, "short form of its name"))
+        else:
+            out.append(("name_alternate_only", 1.0, "short form of its name, which a larger town bears"))
     if cand.kind == "country":
         out.append(("kind_country", 1.0, "country"))
     elif cand.kind == "continent":
