@@ -70,6 +70,8 @@ NEWS_KM = 161.0
 HAND_SET: dict[str, float] = {
     "name_exact": 0.28,
     "name_differs_in_case": 0.252,
+    # split from name_folded (accents only), so its prior is the nearest hand-set value, case's
+    "name_differs_in_accents": 0.252,
     "name_folded": 0.21,
     "name_alternate_only": -0.12,
     # split from name_alternate_only (the former single feature), so its prior is that one's hand-set value

@@ -33,6 +33,7 @@ class Weights:
     min_score: float
     name_exact: float
     name_differs_in_case: float
+    name_differs_in_accents: float
     name_folded: float
     name_loose: float
     name_alternate_only: float
@@ -175,6 +176,10 @@ def features(m: Mention, cand: Candidate, ev: Evidence, w: Weights | None = None
         out.append(("name_exact", 1.0, "exact name"))
     elif cand.matched.casefold() == head:
         out.append(("name_differs_in_case", 1.0, "name differs in case"))
+    elif plain_name(cand.matched) == plain_name(m.head):
+        # English copy drops accents and hyphenates articles ("al-Mayadin" for Al Mayādīn): closer than a
+        # folded key match
+        out.append(("name_differs_in_accents", 1.0, f"name differs in accents or hyphens ({cand.matched})"))
     elif cand.loose:
         # found by the gazetteer's looser key only when the name's own key found nothing
         out.append(("name_loose", 1.0, f"transliteration match ({cand.matched})"))

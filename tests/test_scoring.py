@@ -104,3 +104,26 @@ def test_a_changed_weight_changes_the_score(gaz: Any) -> None:
     after = _scoring.score(mention, country, ev, dataclasses.replace(weights, kind_country=0.1))
     assert f"country {weights.kind_country:+.2f}" in before.reasons and "country +0.10" in after.reasons
     assert before.score - after.score == pytest.approx(weights.kind_country - 0.1)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "reason"),
+    [
+        # English copy drops accents and writes articles with a hyphen: the town's own name, closer than
+        # any folded key match ("Bogota" is not one: GeoNames lists it as an alternate name)
+        (
+            "Clashes were reported in al-Bab on Monday.",
+            "Al Bāb",
+            "name differs in accents or hyphens (Al Bāb)",
+        ),
+        ("Airstrikes hit al-Mayadin.", "Al Mayādīn", "name differs in accents or hyphens (Al Mayādīn)"),
+    ],
+)
+def test_a_name_without_its_accents_is_scored_as_such(
+    parser: geo.Geoparser[Any], sentence: str, name: str, reason: str
+) -> None:
+    (res,) = [r for r in parser.parse(sentence).resolutions if r.place is not None]
+    assert res.place is not None and res.place.name == name
+    weights = geo.load_weights()
+    assert any(r.startswith(reason) for r in res.reasons), res.reasons
+    assert weights.name_folded < weights.name_differs_in_accents <= weights.name_differs_in_case
