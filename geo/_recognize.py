@@ -216,6 +216,20 @@ def _tokens(text: str) -> tuple[_Tok, ...]:
     return tuple(out)
 
 
+def _name_goes_on(toks: Sequence[_Tok], k: int, text: str) -> bool:
+    """True if a capitalised word follows a connector at ``toks[k]``, directly or after one more
+    connector ("de Milagros", "de los Milagros", "van der Berg"), one space apart."""
+    for _ in range(2):
+        if k >= len(toks) or not _only_space(text, toks[k - 1].end, toks[k].start):
+            return False
+        if toks[k].capital:
+            return True
+        if toks[k].text.lower() not in _CONNECTORS:
+            return False
+        k += 1
+    return False
+
+
 def _runs(toks: Sequence[_Tok], text: str) -> Iterable[list[int]]:
     """Runs of token indices that may form a name: capitalised words, with connectors inside."""
     run: list[int] = []
@@ -224,14 +238,7 @@ def _runs(toks: Sequence[_Tok], text: str) -> Iterable[list[int]]:
         if tok.capital and adjacent:
             run.append(i)
             continue
-        if (
-            run
-            and adjacent
-            and tok.text.lower() in _CONNECTORS
-            and i + 1 < len(toks)
-            and toks[i + 1].capital
-            and _only_space(text, tok.end, toks[i + 1].start)
-        ):
+        if run and adjacent and tok.text.lower() in _CONNECTORS and _name_goes_on(toks, i + 1, text):
             run.append(i)
             continue
         if run:

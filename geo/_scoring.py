@@ -148,6 +148,10 @@ def confidence(score: float) -> float:
     return round(min(max(score, 0.0), 1.0), 4)
 
 
+#: Kinds of places whose own name makes a town's alternate name for it doubtful.
+_BEARERS = frozenset({"city", "admin1", "admin2"})
+
+
 def _named_like_its_main_city(cand: Candidate, rivals: Sequence[Candidate]) -> bool:
     """True if the largest town of this name lies in the province ``cand`` (Latakia in Latakia)."""
     cities = [r for r in rivals if r.kind == "city"]
@@ -188,7 +192,7 @@ def features(m: Mention, cand: Candidate, ev: Evidence, w: Weights | None = None
     if (
         cand.kind == "city"
         and (plain := plain_name(m.head)) != plain_name(cand.name)
-        and (bearers := [r.population for r in rivals if r.kind == "city" and plain_name(r.name) == plain])
+        and (bearers := [r for r in rivals if r.kind in _BEARERS and plain_name(r.name) == plain])
     ):
         # Other towns bear the name today, with or without accents; this one only as another name.  A short
         # form of its own name is how reports name the largest town of the name ("León" for León de los
@@ -197,9 +201,16 @@ def features(m: Mention, cand: Candidate, ev: Evidence, w: Weights | None = None
         # former one, is rarely meant ("Franklin" is Columbus's old name, "Cancun" one of Changchun's,
         # and Cancún's own).  Provinces are left alone: GeoNames names them in transliteration, "Al
         # Lādhiqīyah" for Latakia.
+        # A province that bears the name as its own makes another name of a town doubtful ("Antioquia"
+        # is Antioquia department, not Antakya, whose Spanish name it is), and outweighs a short form of
+        # a town's name in its own country (nor Santa Fe de Antioquia; but "León" is León de los Aldama,
+        # Mexico, though a department of Nicaragua is called León).
+        towns = [r.population for r in bearers if r.kind == "city"]
         if not short_form(m.head, cand.name):
             out.append(("name_alternate_only", 1.0, "only a former or alternate name"))
-        elif cand.population > max(bearers):
+        elif any(r.kind != "city" and r.country_code == cand.country_code for r in bearers):
+            out.append(("name_alternate_only", 1.0, "short form of its name, which a province bears"))
+        elif not towns or cand.population > max(towns):
             out.append(("name_short_form", 1.0, "short form of its name"))
         else:
             out.append(("name_alternate_only", 1.0, "short form of its name, which a larger town bears"))

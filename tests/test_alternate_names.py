@@ -67,12 +67,17 @@ def test_a_short_form_of_the_largest_towns_own_name_has_its_own_feature(gaz: Any
 
 
 def test_a_short_form_that_a_larger_town_bears_is_an_alternate_name(gaz: Any) -> None:
-    """San José de Mayo (Uruguay, 36,000) is no "San José" beside San Jose, California: the short form
-    weighs as another alternate name, and the reason says why."""
+    """San José de Mayo (Uruguay, 36,000) is no "San José" beside San Jose, California, and beside the
+    department of Uruguay that bears the name: the short form weighs as another alternate name, and the
+    reason says why."""
     feats = _features(gaz, "Traffic was halted in San José on Friday.", "San José")
     uruguayan = feats[("San José de Mayo", "UY")]
-    assert uruguayan["name_alternate_only"] == "short form of its name, which a larger town bears"
+    assert uruguayan["name_alternate_only"] == "short form of its name, which a province bears"
     assert "name_short_form" not in uruguayan
+    # a larger town bears the name: Santiago de Cuba is no "Santiago" beside Santiago, Chile
+    feats = _features(gaz, "Protesters marched in Santiago on Friday.", "Santiago")
+    cuban = feats[("Santiago de Cuba", "CU")]
+    assert cuban["name_alternate_only"] == "short form of its name, which a larger town bears"
 
 
 @pytest.mark.parametrize(
@@ -161,3 +166,12 @@ def test_names_made_of_such_words_or_short_codes_stay_names(
     parser: geo.Geoparser[Any], text: str, places: list[str]
 ) -> None:
     assert set(places) <= set(_mentions(parser, text))
+
+
+def test_a_province_that_bears_the_name_outweighs_a_town_known_by_it(gaz: Any) -> None:
+    """ "Antioquia" is the Spanish name of Antakya and a short form of Santa Fe de Antioquia, but the
+    department bears it as its own name."""
+    parser = geo.Geoparser(gaz)
+    (res,) = parser.parse("Clashes in Antioquia left five dead.").resolutions
+    assert res.place is not None
+    assert (res.place.kind, res.place.country_code) == ("admin1", "CO")
