@@ -569,30 +569,38 @@ def _exactly_one_entity(a: int, b: int, entities: Sequence[Entity]) -> bool:
 _ELIDED_ARTICLE = re.compile(r"[a-z][’'][A-Z]")
 #: Connectors that list names ("Ein Tarma and Douma") rather than join the words of one.
 _LISTING = frozenset({"and", "or", "y", "e", "i", "et"})
+#: What may stand between two words of one name besides spaces: a firm's "&", a possessive, quotes.
+_JOINING_GAP = re.compile(r"(?:[’']s)?[&“”\"‘’']?")
+#: Words that join two words of one name, besides a place name's connectors and articles.
+_JOINING_WORDS = (_CONNECTORS | lang.words("articles") | lang.words("name_inner_words")) - _LISTING
 
 
 def _name_groups(text: str, start: int, end: int) -> list[list[_Tok]]:
     """The capitalised words of ``text[start:end]`` grouped into the names they form: words joined by
-    spaces or a name's own connector ("University of California", "Charles de Gaulle"), or a title or
-    initial and its stop ("Mr. Jordan").  A lower-case word, a list ("Ein Tarma and Douma"), a
-    possessive ("Sagaing's Wetlet") or a mark ("Centrafrique / Bambari") ends a name."""
+    spaces, a name's own connector ("University of California", "Church of the Holy Family"), a
+    firm's "&" ("Stevens & Wilkinson"), a possessive ("Norman's Welding"), a nickname's quotes
+    ("Harold “Hal” Rogers"), or a title or initial and its stop ("Mr. Jordan").  A lower-case word, a
+    list ("Ein Tarma and Douma") or another mark ("Centrafrique / Bambari", "Bor, State") ends a name."""
     groups: list[list[_Tok]] = []
     group: list[_Tok] = []
     pending: list[_Tok] = []
     for tok in _tokens(text):
         if tok.end <= start or tok.start >= end:
             continue  # a word the entity cuts ("Moon Jae" of "Moon Jae-in") is one of its words
+        if tok.text == "s" and text[tok.start - 1 : tok.start] in ("'", "’"):
+            continue  # the possessive of an abbreviation: "L.A.'s"
         prev = (pending or group)[-1] if pending or group else None
         gap = text[prev.end : tok.start].strip() if prev is not None else None
         joined = prev is not None and (
-            gap == "" or (gap == "." and prev.capital and len(prev.text) <= 4 and not pending)
+            _JOINING_GAP.fullmatch(gap or "") is not None
+            or (gap == "." and prev.capital and len(prev.text) <= 4 and not pending)
         )
         word = tok.text.lower()
         capital = tok.capital or _ELIDED_ARTICLE.match(tok.text) is not None
         if joined and capital:
             group += [*pending, tok]
             pending = []
-        elif joined and word in _CONNECTORS and word not in _LISTING:
+        elif joined and word in _JOINING_WORDS:
             pending.append(tok)
         else:
             if group:
@@ -603,14 +611,17 @@ def _name_groups(text: str, start: int, end: int) -> list[list[_Tok]]:
     return groups
 
 
+_CURRENCY_SIGNS = frozenset("$€£¥")
+
+
 def _set_apart(a: int, b: int, text: str, entities: Sequence[Entity], index: NameIndex) -> bool:
     """True if the model's entity around ``text[a:b]`` holds other words only apart from the name (see
     :func:`_name_groups`): "Boko Haram raids Damasak", "20 km de Yaloké", "Bor, State Authorities";
     or if it and the rest of its group are a town and its province or country, as a headline writes
     them: "Juarez Nuevo Leon".  Not "Jordan Henderson" or "Mr. Jordan"."""
     ent = next((e for e in entities if e.start <= a and b <= e.end), None)
-    if ent is None:
-        return False
+    if ent is None or text[b : b + 1] in _CURRENCY_SIGNS:
+        return False  # "US$30 billion" names a currency
     for group in _name_groups(text, ent.start, ent.end):
         if group[0].start < b and a < group[-1].end:
             if a <= group[0].start and group[-1].end <= b:
@@ -701,15 +712,21 @@ def _accept(
 
 def _alone_in_run(a: int, b: int, text: str, run_toks: Sequence[_Tok], index: NameIndex) -> bool:
     """True if the capitalised words around the name are no person's or firm's name with it: there are
-    none, or a demonym before it ("in Syrian Afrin") or its province or country after it ("Reynosa
-    Tamaulipas: gunmen attack")."""
+    none, or a demonym before it ("in Syrian Afrin"), its province or country after it ("Reynosa
+    Tamaulipas: gunmen attack") or a lower-case word joined by a hyphen ("a Gori-based charity")."""
     if not run_toks:
         return True
     before = all(_demonym_only(index.name_kinds(t.text)) for t in run_toks if t.end <= a)
-    after = run_toks[-1].end == b or bool(
-        index.name_kinds(text[b : run_toks[-1].end].strip()) & {"admin1", "country"}
+    rest = text[b : run_toks[-1].end]
+    after = (
+        not rest
+        or _HYPHENATED_WORD.fullmatch(rest) is not None
+        or bool(index.name_kinds(rest.strip()) & {"admin1", "country"})
     )
     return before and after
+
+
+_HYPHENATED_WORD = re.compile(r"[-‐][a-z]+")
 
 
 def _in_construction(text: str, a: int, b: int, kinds: frozenset[str]) -> bool:
