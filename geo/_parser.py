@@ -18,6 +18,7 @@ from ._recognize import (
     caseless_at,
     common_word,
     gazetteer_spans,
+    person_name_words,
     recognize,
 )
 from ._resolve import RoleAsk, read_roles, resolve_mentions
@@ -268,8 +269,7 @@ class Geoparser(Generic[G]):
             and not (
                 common_word(st.text[e.start : e.end].split()[0]) and caseless_at(st.text, e.start, e.end)
             )
-            for word in (w.strip(",.;:") for w in st.text[e.start : e.end].split()[1:])
-            if word[:1].isupper()
+            for word in person_name_words(st.text, e.start, e.end)
         )
         focus = self._focus(stmts, spans)
         if head is not None:

@@ -30,6 +30,7 @@ __all__ = [
     "common_word",
     "gazetteer_spans",
     "loose_name",
+    "person_name_words",
     "recognize",
 ]
 
@@ -74,6 +75,8 @@ _FOREIGN_WORDS = {word: role for word, (role,) in lang.table("foreign_function_w
 _ADMIN_WORDS = lang.pattern("admin_words")
 #: An admin word right after a name: "Aleppo province", "Kherson oblast".
 _ADMIN_WORD_AFTER = re.compile(rf"\s+(?:{_ADMIN_WORDS})\b", re.I)
+#: A settlement word right after a name, in lower case: "Chelyuskinets township", "Indaw villagers" not.
+_SETTLEMENT_WORD_AFTER = re.compile(rf"\s+{lang.pattern('settlement_words')}\b")
 _DIRECTIONS = lang.directions()
 _DIR_ALT = "|".join(sorted((re.escape(d) for d in _DIRECTIONS), key=len, reverse=True))
 _NOT_PLACE_LABELS = frozenset(
@@ -99,7 +102,8 @@ _CALENDAR = lang.calendar_words()
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 #: The model's labels that rest on capitals, ignored on a line whose case says nothing (see :func:`caseless`).
 _CASE_LABELS = frozenset({"ORG", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW"})
-_LOCATIVE = re.compile(rf"\b{lang.pattern('place_context_before')}\s+(?:the\s+)?$", re.I)
+# "in #Mbengwi": a hashtag is a name of a social-media post
+_LOCATIVE = re.compile(rf"\b{lang.pattern('place_context_before')}\s+(?:the\s+)?#?$", re.I)
 #: The smallest population of a town that is taken on its name alone, with no model or context to confirm it.
 MIN_POPULATION_UNCONFIRMED = 100_000
 #: How common a word must be in English text (wordfreq's Zipf scale: 3 is once per million words) to make
@@ -458,10 +462,14 @@ def recognize(
             continue
         label = _ner_label(a, b, entities)
         model_label = label
-        if label in _NOT_PLACE_LABELS and _exactly_one_entity(a, b, entities):
+        if label in _NOT_PLACE_LABELS and (
+            _exactly_one_entity(a, b, entities) or _set_apart(a, b, text, entities, index)
+        ):
             # The small model calls many one-word town names people or languages ("struck Douma",
-            # "in Aleppo province"): a name it labels alone is judged on its context and size instead.
-            # A name inside a longer person or organisation ("Jordan Henderson") stays vetoed.
+            # "in Aleppo province"), and draws one entity over a name and the words around it ("raids
+            # on Ein Tarma and Douma"): a name it labels alone, or that stands apart inside its entity,
+            # is judged on its context and size instead.  A name joined to the entity's other capitalised
+            # words ("Jordan Henderson", "University of California") stays vetoed.
             label = None
         if (label in _CASE_LABELS or (label == "PERSON" and _rest_is_common(a, b, text, entities))) and (
             caseless_at(text, a, b)
@@ -614,6 +622,94 @@ def _exactly_one_entity(a: int, b: int, entities: Sequence[Entity]) -> bool:
     return any(e.start == a and e.end == b for e in entities)
 
 
+#: A name after an elided article, part of the name before it: "Rue d’Enghien".
+_ELIDED_ARTICLE = re.compile(r"[a-z][’'][A-Z]")
+#: Connectors that list names ("Ein Tarma and Douma") rather than join the words of one.
+_LISTING = frozenset({"and", "or", "y", "e", "i", "et"})
+#: What may stand between two words of one name besides spaces: a firm's "&", a possessive, quotes.
+_JOINING_GAP = re.compile(r"(?:[’']s)?[&“”\"‘’']?")
+#: Words that join two words of one name, besides a place name's connectors and articles.
+_JOINING_WORDS = (_CONNECTORS | lang.words("articles") | lang.words("name_inner_words")) - _LISTING
+
+
+def _name_groups(text: str, start: int, end: int) -> list[list[_Tok]]:
+    """The capitalised words of ``text[start:end]`` grouped into the names they form: words joined by
+    spaces, a name's own connector ("University of California", "Church of the Holy Family"), a
+    firm's "&" ("Stevens & Wilkinson"), a possessive ("Norman's Welding"), a nickname's quotes
+    ("Harold “Hal” Rogers"), or a title or initial and its stop ("Mr. Jordan").  A lower-case word, a
+    list ("Ein Tarma and Douma") or another mark ("Centrafrique / Bambari", "Bor, State") ends a name."""
+    groups: list[list[_Tok]] = []
+    group: list[_Tok] = []
+    pending: list[_Tok] = []
+    for tok in _tokens(text):
+        if tok.end <= start or tok.start >= end:
+            continue  # a word the entity cuts ("Moon Jae" of "Moon Jae-in") is one of its words
+        if tok.text == "s" and text[tok.start - 1 : tok.start] in ("'", "’"):
+            continue  # the possessive of an abbreviation: "L.A.'s"
+        prev = (pending or group)[-1] if pending or group else None
+        gap = text[prev.end : tok.start].strip() if prev is not None else None
+        joined = prev is not None and (
+            _JOINING_GAP.fullmatch(gap or "") is not None
+            or (gap == "." and prev.capital and len(prev.text) <= 4 and not pending)
+        )
+        word = tok.text.lower()
+        capital = tok.capital or _ELIDED_ARTICLE.match(tok.text) is not None
+        if joined and capital:
+            group += [*pending, tok]
+            pending = []
+        elif joined and word in _JOINING_WORDS:
+            pending.append(tok)
+        else:
+            if group:
+                groups.append(group)
+            group, pending = ([tok] if capital else []), []
+    if group:
+        groups.append(group)
+    return groups
+
+
+_CURRENCY_SIGNS = frozenset("$€£¥")
+
+
+def _set_apart(a: int, b: int, text: str, entities: Sequence[Entity], index: NameIndex) -> bool:
+    """True if the model's entity around ``text[a:b]`` holds other words only apart from the name (see
+    :func:`_name_groups`): "Boko Haram raids Damasak", "20 km de Yaloké", "Bor, State Authorities";
+    or if it and the rest of its group are a town and its province or country, as a headline writes
+    them: "Juarez Nuevo Leon".  Not "Jordan Henderson" or "Mr. Jordan"."""
+    ent = next((e for e in entities if e.start <= a and b <= e.end), None)
+    if ent is None or text[b : b + 1] in _CURRENCY_SIGNS:
+        return False  # "US$30 billion" names a currency
+    for group in _name_groups(text, ent.start, ent.end):
+        if group[0].start < b and a < group[-1].end:
+            if a <= group[0].start and group[-1].end <= b:
+                return True
+            # "Juarez Nuevo Leon": a town, then its province or country, both read as places
+            lo, hi = group[0].start, group[-1].end
+            if a == lo:
+                town, area = text[a:b], text[b:hi].strip()
+            elif b == hi:
+                town, area = text[lo:a].strip(), text[a:b]
+            else:
+                return False
+            return (
+                "." not in text[lo:hi]  # not "Mr. Jordan"
+                and len(town) >= 3
+                and not common_word(town)  # "Michael Jordan"
+                and "city" in index.name_kinds(town)
+                and bool(index.name_kinds(area) & {"admin1", "country"})
+            )
+    return False
+
+
+def person_name_words(text: str, start: int, end: int) -> list[str]:
+    """The words of a person entity ``text[start:end]`` that are people's names: each name of two words
+    or more, but its first ("Salah" of "Mohamed Salah").  A place the model drew into the entity apart
+    from the name ("Boko Haram raids Damasak") is none of them."""
+    return [
+        t.text for group in _name_groups(text, start, end) if len(group) > 1 for t in group[1:] if t.capital
+    ]
+
+
 def _accept(
     a: int,
     b: int,
@@ -652,13 +748,13 @@ def _accept(
         return True
     if common and no_case:
         return False  # "HAIL OF ROCKETS" (but "KILLED NEAR MANILA")
-    if _ADMIN_WORD_AFTER.match(text, b):
+    if _ADMIN_WORD_AFTER.match(text, b) or (not common and _SETTLEMENT_WORD_AFTER.match(text, b)):
         return True
     if not common:
         lo, hi = _clause(text, a, b)
         if _ALONE_REST.match(text[lo:a] + " " + text[b:hi]):
             return True  # a headline's clause that is the name alone: "Sloviansk ; Fighting in the east"
-    whole_run = not run_toks or (run_toks[0].start == a and run_toks[-1].end == b)
+    whole_run = _alone_in_run(a, b, text, run_toks, index)
     big = index.max_population(name) >= MIN_POPULATION_UNCONFIRMED
     doubted = model_label in ("PERSON", "ORG")
     well_known = big if prominent is None else prominent(name, doubted)
@@ -669,6 +765,25 @@ def _accept(
     if sentence_initial and not label:
         return False
     return big
+
+
+def _alone_in_run(a: int, b: int, text: str, run_toks: Sequence[_Tok], index: NameIndex) -> bool:
+    """True if the capitalised words around the name are no person's or firm's name with it: there are
+    none, or a demonym before it ("in Syrian Afrin"), its province or country after it ("Reynosa
+    Tamaulipas: gunmen attack") or a lower-case word joined by a hyphen ("a Gori-based charity")."""
+    if not run_toks:
+        return True
+    before = all(_demonym_only(index.name_kinds(t.text)) for t in run_toks if t.end <= a)
+    rest = text[b : run_toks[-1].end]
+    after = (
+        not rest
+        or _HYPHENATED_WORD.fullmatch(rest) is not None
+        or bool(index.name_kinds(rest.strip()) & {"admin1", "country"})
+    )
+    return before and after
+
+
+_HYPHENATED_WORD = re.compile(r"[-‐][a-z]+")
 
 
 def _in_construction(text: str, a: int, b: int, kinds: frozenset[str]) -> bool:
