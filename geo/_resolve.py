@@ -161,9 +161,10 @@ def _strays(
     """The mentions (their ``id()``) that are no place of this report: plain names whose best reading is
     a small town in a country the report never names, far from all of its other places, in a report
     whose places lie in one country ("Street" in a story about Zimbabwe read as Street, England; "Hey"
-    as a village in Iran).  Of 107 such names in GeoWebNews-dev, LGL and GeoVirus, 91 were no place of
-    the gold at all (a word, part of a street's name, a person's) and 15 a place read as a namesake
-    abroad; one was right (benchmarks/RESULTS.md, "Stray towns").  A dot on another continent misleads.
+    as a village in Iran).  Of 149 such names in GeoWebNews-dev, LGL and GeoVirus, 104 were no toponym
+    of the gold at all (a word, a person's name) and 41 a word of one read as a town abroad ("Road" of
+    "County Road 43" as Rode, England; a place the gazetteer lacks as its namesake); 4 were right
+    (benchmarks/RESULTS.md, "Stray towns").  A dot on another continent misleads.
     """
     best = [
         (m, scored[0].candidate)
