@@ -4,6 +4,7 @@ Run from the project root::
 
     python benchmarks/fit_roles.py [--corpus ../shared/eval/geowebnews-dev.jsonl]
                                    [--out geo/lang/en/roles.json] [--gazetteer PATH] [--regex-commit 1453a55]
+                                   [--relocar-train ReLocaR_Train.xml]
 
 What it does, deterministically (fixed fold assignment, no random draws, sorted keys):
 
@@ -27,7 +28,11 @@ What it does, deterministically (fixed fold assignment, no random draws, sorted 
 Sentences written for geomap (``--extra``, ``benchmarks/data/role_examples.jsonl``: constructions
 GeoWebNews has few of, such as a state addressed by a verb of speech, a place compounded with an
 operation, a national body) are added to every training part, never to a held-out one, so the
-cross-validated figures stay GeoWebNews' own.  The constructions of
+cross-validated figures stay GeoWebNews' own.  ReLocaR's training set (``--relocar-train``,
+Gritta et al. 2017: 1,026 Wikipedia sentences, literal or metonymic; public data read from where it lies,
+never copied into the project) is added the same way: to every training part, never held out, so the
+GeoWebNews figures stay held out, and ReLocaR's test set (``bench_roles.py --relocar``) stays unseen.
+The constructions of
 :func:`geo._role_model.rule_role` decide alone wherever they apply, in the figures as in geomap.
 
 A fitting script, not a test: nothing here fails on a figure.
@@ -36,8 +41,10 @@ A fitting script, not a test: nothing here fails on a figure.
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -68,6 +75,8 @@ MIN_COUNT = 2
 DEFAULT_CORPUS = _ROOT.parent / "shared" / "eval" / "geowebnews-dev.jsonl"
 DEFAULT_OUT = _ROOT / "geo" / "lang" / "en" / "roles.json"
 DEFAULT_EXTRA = _HERE / "data" / "role_examples.jsonl"
+_LOC = re.compile(r'<loc reading="(\w+)">(.*?)</loc>', re.S)
+_SAMPLE = re.compile(r"<sample\b[^>]*>(.*?)</sample>", re.S)
 #: The last commit whose ``geo/_resolve.py`` holds the regex ``role_of``.
 REGEX_COMMIT = "1453a55"
 
@@ -191,6 +200,47 @@ def load_extra(path: Path) -> list[Example]:
                 capital=bool(r.get("capital", False)),
                 type="Written",
                 actor=bool(r["actor"]),
+            )
+        )
+    return out
+
+
+def read_relocar(path: Path) -> list[tuple[str, int, int, bool]]:
+    """(sentence, start, end, metonymic) for each literal or metonymic sample of a ReLocaR XML file
+    ("mixed" is left out, as the paper does)."""
+    out = []
+    for raw in _SAMPLE.findall(path.read_text(encoding="utf-8")):
+        m = _LOC.search(raw)
+        if m is None or m[1] not in ("lit", "met"):
+            continue
+        before = html.unescape(raw[: m.start()])
+        name = html.unescape(m[2])
+        after = html.unescape(raw[m.end() :])
+        text = (before + name + after).strip()
+        start = len(before) - (len(before) - len(before.lstrip()))
+        out.append((text, start, start + len(name), m[1] == "met"))
+    return out
+
+
+def load_relocar(path: Path, gaz: Any) -> list[Example]:
+    """ReLocaR's samples as examples (the kind of each name from the gazetteer, as for GeoWebNews)."""
+    out = []
+    for n, (text, start, end, metonymic) in enumerate(read_relocar(path)):
+        kind, form, capital = place_kind(gaz, text[start:end], None)
+        out.append(
+            Example(
+                doc=f"relocar:{n}",
+                doc_text=text,
+                doc_start=start,
+                doc_end=end,
+                sentence=text,
+                start=start,
+                end=end,
+                kind=kind,
+                form=form,
+                capital=capital,
+                type="ReLocaR",
+                actor=metonymic,
             )
         )
     return out
@@ -361,6 +411,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--extra", type=Path, default=DEFAULT_EXTRA, help="sentences written for geomap")
+    ap.add_argument(
+        "--relocar-train",
+        type=Path,
+        default=None,
+        help="ReLocaR_Train.xml (public, not in the project): added to every training part",
+    )
     ap.add_argument("--gazetteer", type=Path, default=None, help="gazetteer file (default: the embedded one)")
     ap.add_argument("--regex-commit", default=REGEX_COMMIT)
     ap.add_argument("--errors", type=Path, default=None, help="write the held-out mistakes here (JSON Lines)")
@@ -376,8 +432,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     y = np.array([1.0 if e.actor else 0.0 for e in examples])
     docs = [e.doc for e in examples]
     written = load_extra(args.extra) if args.extra else []
-    written_feats, _ = featurize(nlp, written, verb_classes, noun_classes)
-    extra: Extra = (written_feats, np.array([1.0 if e.actor else 0.0 for e in written]))
+    relocar = load_relocar(args.relocar_train, gaz) if args.relocar_train else []
+    written_feats, _ = featurize(nlp, written + relocar, verb_classes, noun_classes)
+    extra: Extra = (written_feats, np.array([1.0 if e.actor else 0.0 for e in written + relocar]))
 
     held_out, chosen = cross_validate(feats, y, docs, extra)
     # where a construction of the parse decides alone, it does so in geomap: so in the figures
@@ -475,6 +532,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "locative_before": sorted(gate.locative_before),
         "doubt_actor_share": round(doubt_actor_share, 4),
         "written_examples": len(written),
+        "relocar_train_examples": len(relocar),
         "cross_validation": cv,
     }
     args.out.write_text(
@@ -482,7 +540,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(json.dumps(cv, indent=1))
     print(
-        f"{len(examples)} names and {len(written)} written sentences, {len(weights)} weights, l2={l2}; "
+        f"{len(examples)} names, {len(written)} written sentences and {len(relocar)} of ReLocaR, "
+        f"{len(weights)} weights, l2={l2}; "
         f"wrote {args.out}"
     )
     return 0

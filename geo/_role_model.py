@@ -4,7 +4,8 @@ A logistic regression over features of the sentence's dependency parse around th
 relation to its head, the governing verb and its class (speech, agency, motion, state, ...), the
 preposition that governs it and the noun that preposition hangs on, the noun the name modifies
 ("Syrian *government*", "Aleppo *province*"), possessives, coordination, capitalised neighbours (a name
-inside a longer one), the words up to three tokens either side and their classes ("beating *Sunderland*
+inside a longer one), the class of an adjective said of it ("Yemen was *calm*", "Russia was *ready*"),
+the words up to three tokens either side and their classes ("beating *Sunderland*
 at home", "a loss to *Portland*"), its form (adjectival or not) and the kind of place it resolved to.
 The weights, the feature vocabulary and the word classes are data (``geo/lang/en/roles.json``, written by
 ``benchmarks/fit_roles.py``); this module only reads the parse and adds up weights, so predicting needs
@@ -54,6 +55,8 @@ DOUBTFUL_KINDS = frozenset({"continent", "region", "country", "admin1"})
 WINDOW = 3
 #: Relations under which the governing word is a verb's argument.
 _ARGUMENTS = frozenset({"nsubj", "nsubjpass", "dobj", "iobj", "attr", "dative", "oprd", "csubj", "agent"})
+#: Word classes of adjectives (kept with the noun classes in ``roles.json``): what a name is said to be.
+_ADJECTIVE_CLASSES = frozenset({"state_of_place", "state_of_mind"})
 #: Relations under which the name modifies a noun ("Syrian government", "Aleppo province").
 _MODIFIERS = frozenset({"compound", "amod", "nmod", "poss", "npadvmod"})
 
@@ -273,7 +276,7 @@ def _between_parties() -> frozenset[str]:
 def rule_role(
     doc: Any, start: int, end: int, *, verb_classes: Mapping[str, str], noun_classes: Mapping[str, str]
 ) -> Role | None:
-    """The role two constructions give alone, whatever the classifier would say:
+    """The role four constructions give alone, whatever the classifier would say:
 
     - a name compounded with a participle of agency ("US-led coalition", "Iranian-backed militias",
       "a Russia-brokered truce"): the name says who leads or backs, an actor;
@@ -281,6 +284,9 @@ def rule_role(
       of the Syrian Arab Republic"): the noun is the actor, the name says where it governs, a location
       (geomap's convention, the reference report's; GeoWebNews types the few such names it has as
       non-literal);
+    - a name that is the subject of a verb whose adjective complement says a state of a place ("Yemen
+      was calm", "Lebanon stayed peaceful": the class ``state_of_place`` of ``roles.json``): where it is
+      calm, a location (the classifier's weights lean to "actor" for a country as a subject);
     - a name right before an event noun it modifies ("during Syria operation", "the Aleppo offensive",
       "Mosul attack"): the name says where the event is, a location; not before an event between
       parties ("the Iran deal", "Russia sanctions": ``geo/lang/en/events_between_parties.txt``).  The
@@ -293,6 +299,11 @@ def rule_role(
         lemma = event.lemma_.lower()
         if event.pos_ == "NOUN" and noun_classes.get(lemma) == "event" and lemma not in _between_parties():
             return "location"
+    if span.root.dep_ == "nsubj" and any(
+        c.dep_ == "acomp" and noun_classes.get(c.lemma_.lower()) == "state_of_place"
+        for c in span.root.head.children
+    ):
+        return "location"
     if span.end + 1 < len(doc) and doc[span.end].text in ("-", "‐"):
         part = doc[span.end + 1]
         if part.lower_.endswith("ed") and verb_classes.get(part.lemma_.lower()) == "agency":
@@ -330,8 +341,14 @@ def extract_features(
             out.add(f"{prefix}negated")
         if any(c.dep_ == "auxpass" for c in tok.children):
             out.add(f"{prefix}passive")
-        if any(c.dep_ == "acomp" for c in tok.children):
-            out.add(f"{prefix}acomp")  # "Yemen was calm", "the border remained tense": a state of the place
+        for c in tok.children:
+            if c.dep_ == "acomp":
+                out.add(f"{prefix}acomp")
+                # the adjective's class: "Yemen was calm" (a state of the place) against "Russia was
+                # ready to talk" (a state of mind, of who acts)
+                adjective = noun_classes.get(c.lemma_.lower(), "other")
+                if adjective in _ADJECTIVE_CLASSES:
+                    out.add(f"{prefix}acomp={adjective}")
 
     def noun(tok: Any, prefix: str) -> str:
         lemma = tok.lemma_.lower()

@@ -64,6 +64,39 @@ def test_a_quiet_country_is_a_location(model: RoleModel, nlp: Any):
 
 
 @pytest.mark.parametrize(
+    ("text", "name", "feature"),
+    [
+        ("Lebanon stayed peaceful through the summer.", "Lebanon", "acomp=state_of_place"),
+        ("Iran was willing to resume the talks.", "Iran", "acomp=state_of_mind"),
+    ],
+)
+def test_the_class_of_an_adjective_said_of_a_name_is_a_feature(
+    model: RoleModel, nlp: Any, text: str, name: str, feature: str
+):
+    # what a place is said to be tells a state of the place ("peaceful") from one of who acts ("willing")
+    start, end = _at(text, name)
+    feats = model.features(nlp(text), start, end, kind="country")
+    assert feature in feats
+    other = ({"acomp=state_of_place", "acomp=state_of_mind"} - {feature}).pop()
+    assert other not in feats
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        ("Lebanon stayed peaceful through the summer.", "Lebanon", "location"),
+        ("By Monday the north of the country was calm and Yemen was quiet.", "Yemen", "location"),
+        ("Iran was willing to resume the talks.", "Iran", None),  # a state of mind: the classifier decides
+    ],
+)
+def test_a_place_said_to_be_calm_is_where_it_is_calm(
+    model: RoleModel, nlp: Any, text: str, name: str, role: str | None
+):
+    start, end = _at(text, name)
+    assert model.rule(nlp(text), start, end) == role
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Problems exposed during Syria operation concern mostly military equipment",
