@@ -323,6 +323,11 @@ def _foreign_words_only(sub: Sequence[int], run: Sequence[int], toks: Sequence[_
     Milagros"; but "Bangui" in "de Bangui à Bossangoa").  The gazetteer knows some of these words as
     other languages' or old names of towns (Esztergom is "Gran" in German).
     """
+    after_run = run[-1] + 1
+    if not any(toks[k].text.lower() in _FOREIGN_WORDS for k in run) and not (
+        after_run < len(toks) and toks[after_run].text.lower() in _FOREIGN_WORDS
+    ):
+        return False  # the common case, an English name: none of these words in or right after its run
     first = toks[sub[0]]
     if not first.capital and _FOREIGN_WORDS.get(first.text.lower()) in ("link", "and", "preposition"):
         return True
@@ -899,6 +904,7 @@ _THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
 _LOOSE_KINDS = frozenset({"city", "admin1", "admin2"})
 
 
+@functools.lru_cache(maxsize=65_536)
 def loose_name(name: str) -> bool:
     """True if the gazetteer's looser key may be asked about ``name``: :data:`LOOSE_MIN_LETTERS` letters
     and :data:`LOOSE_MIN_CONSONANTS` consonants or more, and not a common English word or person's name
