@@ -30,9 +30,11 @@ GeoWebNews has few of, such as a state addressed by a verb of speech, a place co
 operation, a national body) are added to every training part, never to a held-out one, so the
 cross-validated figures stay GeoWebNews' own.  ReLocaR's training set (``--relocar-train``,
 Gritta et al. 2017: 1,026 Wikipedia sentences, literal or metonymic; public data read from where it lies,
-never copied into the project) is added the same way: to every training part, never held out, so the
-GeoWebNews figures stay held out, and ReLocaR's test set (``bench_roles.py --relocar``) stays unseen.
-The constructions of
+never copied into the project: ``ReLocaR/ReLocaR_Train.xml`` of
+https://github.com/milangritta/Minimalist-Location-Metonymy-Resolution, which states no licence, so only
+the fitted weights ship, no sentence of it) is added the same way: to every training part, never held
+out, so the GeoWebNews figures stay held out, and ReLocaR's test set (``bench_roles.py --relocar``) stays
+unseen.  The constructions of
 :func:`geo._role_model.rule_role` decide alone wherever they apply, in the figures as in geomap.
 
 A fitting script, not a test: nothing here fails on a figure.
