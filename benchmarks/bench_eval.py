@@ -797,6 +797,27 @@ def events_section(
     return lines
 
 
+def kept_sections(old: str, new: str) -> str:
+    """The "## " sections of ``old`` that ``new`` does not write (the Events section of ``--events``, and
+    sections written by hand, such as "Area points"), each preceded by a blank line; a corpus section is
+    known by its name before the colon ("## lgl: 588 documents, ...")."""
+
+    def key(title: str) -> str:
+        return title.split(":", 1)[0]
+
+    written = {key(line) for line in new.split("\n") if line.startswith("## ")}
+    out: list[str] = []
+    keep = False
+    for line in old.rstrip("\n").split("\n"):
+        if line.startswith("## "):
+            keep = key(line) not in written
+            if keep and (not out or out[-1] != ""):
+                out.append("")
+        if keep:
+            out.append(line)
+    return "\n".join(out) + "\n" if out else ""
+
+
 def replace_section(text: str, title: str, section: Sequence[str]) -> str:
     """``text`` with its section ``title`` (up to the next "## " heading) replaced, or appended."""
     lines = text.rstrip("\n").split("\n")
@@ -970,7 +991,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         out += section
     base = f"{min(base_rss):.0f}-{max(base_rss):.0f}" if base_rss else "?"
     text = "\n".join(out).replace("{base}", base)
-    Path(args.out).write_text(text, encoding="utf-8")
+    old = Path(args.out).read_text(encoding="utf-8") if Path(args.out).exists() else ""
+    Path(args.out).write_text(text.rstrip("\n") + "\n" + kept_sections(old, text), encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
 
