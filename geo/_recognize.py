@@ -268,6 +268,7 @@ def gazetteer_spans(text: str, index: NameIndex) -> list[tuple[int, int, frozens
     toks = _tokens(text)
     found = []
     for run in _runs(toks, text):
+        foreign = _has_foreign_words(run, toks)
         i = 0
         while i < len(run):
             matched = False
@@ -276,7 +277,8 @@ def gazetteer_spans(text: str, index: NameIndex) -> list[tuple[int, int, frozens
                 if not sub or len(sub) < j - i:
                     continue
                 a, b = toks[sub[0]].start, toks[sub[-1]].end
-                kinds = frozenset() if _foreign_words_only(sub, run, toks) else index.name_kinds(text[a:b])
+                doubtful = foreign and _foreign_words_only(sub, run, toks)
+                kinds = frozenset() if doubtful else index.name_kinds(text[a:b])
                 if kinds:
                     nxt = sub[-1] + 1
                     if j == len(run) and nxt < len(toks) and toks[nxt].text in _NAME_TAILS:
@@ -311,6 +313,15 @@ def gazetteer_spans(text: str, index: NameIndex) -> list[tuple[int, int, frozens
     return found
 
 
+def _has_foreign_words(run: Sequence[int], toks: Sequence[_Tok]) -> bool:
+    """True if a word of geo/lang/en/foreign_function_words.txt stands in the run or right after it: only
+    then can :func:`_foreign_words_only` hold for a part of it (an English name's run has none)."""
+    after = run[-1] + 1
+    return any(toks[k].text.lower() in _FOREIGN_WORDS for k in run) or (
+        after < len(toks) and toks[after].text.lower() in _FOREIGN_WORDS
+    )
+
+
 def _foreign_words_only(sub: Sequence[int], run: Sequence[int], toks: Sequence[_Tok]) -> bool:
     """True if the words ``sub`` of the capitalised run ``run`` cannot be a place name on their own.
 
@@ -323,11 +334,6 @@ def _foreign_words_only(sub: Sequence[int], run: Sequence[int], toks: Sequence[_
     Milagros"; but "Bangui" in "de Bangui à Bossangoa").  The gazetteer knows some of these words as
     other languages' or old names of towns (Esztergom is "Gran" in German).
     """
-    after_run = run[-1] + 1
-    if not any(toks[k].text.lower() in _FOREIGN_WORDS for k in run) and not (
-        after_run < len(toks) and toks[after_run].text.lower() in _FOREIGN_WORDS
-    ):
-        return False  # the common case, an English name: none of these words in or right after its run
     first = toks[sub[0]]
     if not first.capital and _FOREIGN_WORDS.get(first.text.lower()) in ("link", "and", "preposition"):
         return True

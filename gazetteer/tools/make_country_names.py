@@ -28,6 +28,10 @@ from __future__ import annotations
 import argparse
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gazetteer import Candidate, Gazetteer
 
 #: CLDR locales whose country names are read: the languages of the non-English sources conflict
 #: reporting quotes most (French and Spanish in Africa and Latin America, Portuguese in Mozambique,
@@ -73,15 +77,14 @@ def _is_english_word(name: str) -> bool:
 MIN_RIVAL_POPULATION = 10_000
 
 
-def _rival(cand: object, country_id: int) -> bool:
+def _rival(cand: Candidate, country_id: int) -> bool:
     """True if ``cand`` is another notable place: a country, unit or region, or a town of some size."""
-    if cand.id == country_id:  # type: ignore[attr-defined]
+    if cand.id == country_id:
         return False
-    kind, population = cand.kind, cand.population  # type: ignore[attr-defined]
-    return kind != "city" or population >= MIN_RIVAL_POPULATION
+    return cand.kind != "city" or cand.population >= MIN_RIVAL_POPULATION
 
 
-def select(gaz: object, names: dict[str, set[tuple[str, str]]]) -> list[tuple[str, str, str]]:
+def select(gaz: Gazetteer, names: dict[str, set[tuple[str, str]]]) -> list[tuple[str, str, str]]:
     """The (code, locale, name) rows to add, after the filters of the module's docstring.
 
     The gazetteer may already hold this file's names (it is built from it): a country's own rows never
@@ -90,14 +93,14 @@ def select(gaz: object, names: dict[str, set[tuple[str, str]]]) -> list[tuple[st
     english = cldr_names(("en",))
     rows: set[tuple[str, str, str]] = set()
     for code, entries in names.items():
-        country = gaz.country(code)  # type: ignore[attr-defined]
+        country = gaz.country(code)
         if country is None:
             continue
-        own = {gaz.normalize(n) for n in [country.name, *(n for n, _ in english.get(code, ()))]}  # type: ignore[attr-defined]
+        own = {gaz.normalize(n) for n in [country.name, *(n for n, _ in english.get(code, ()))]}
         for name, loc in entries:
-            if gaz.normalize(name) in own or _is_english_word(name):  # type: ignore[attr-defined]
+            if gaz.normalize(name) in own or _is_english_word(name):
                 continue
-            if any(_rival(c, country.id) for c in gaz.lookup(name, limit=25)):  # type: ignore[attr-defined]
+            if any(_rival(c, country.id) for c in gaz.lookup(name, limit=25)):
                 continue  # "Granada", "Georgia": the name is another notable place's too
             rows.add((code, loc, name))
     return sorted(rows)
