@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import gazetteer
 import gazetteer._import as importer
 from gazetteer._import import (
     DumpEncodingError,
@@ -248,6 +249,17 @@ def test_names_are_normalised_distinct_and_point_at_places(imported) -> None:
     ).fetchone() == (0,)
     # names in Arabic and Cyrillic script fold to an empty key and are not stored
     assert con.execute("SELECT count(*) FROM names WHERE name IN ('حلب', 'Халеб')").fetchone() == (0,)
+
+
+def test_country_languages_from_country_info(imported) -> None:
+    # GeoNames' tags in countryInfo's order, the main language first; read back as ISO 639 codes
+    report, con = imported
+    rows = con.execute(
+        "SELECT rank, language FROM country_languages WHERE country_code = 'LB' ORDER BY rank"
+    ).fetchall()
+    assert rows == [(0, "ar-LB"), (1, "fr-LB"), (2, "en"), (3, "hy")]
+    with gazetteer.open_gazetteer(report.out) as gaz:
+        assert gaz.languages("lb") == ("ar", "fr", "en", "hy")
 
 
 def test_meta(imported, dumps) -> None:
