@@ -539,7 +539,8 @@ def import_geonames(
     admin1_codes : Path, optional
         ``admin1CodesASCII.txt``; its names become alternate names of the admin-1 places.
     country_info : Path, optional
-        ``countryInfo.txt``.  Without it countries get no ``iso_code`` and no ISO-code names.
+        ``countryInfo.txt``.  Without it countries get no ``iso_code``, no ISO-code names and no
+        languages (so the language of a report, see ``geo._language``, tells nothing).
     on_invalid : {"raise", "warn", "skip"}
         What to do with a malformed row (wrong column count, non-numeric id, coordinates or
         population, coordinates out of range, a repeated geonameid): raise

@@ -297,6 +297,8 @@ def test_all_countries_alone_is_enough(tmp_path: Path, dumps: dict) -> None:
     assert con.execute("SELECT kind, iso_code FROM places WHERE id = 163843").fetchone() == ("country", None)
     assert place_ids(con, "SYR") == set()
     assert place_ids(con, "Lattakia") == {173579}
+    # nor languages: a report's language tells nothing of its places' country
+    assert con.execute("SELECT count(*) FROM country_languages").fetchone() == (0,)
     con.close()
 
 
