@@ -99,6 +99,8 @@ HAND_SET: dict[str, float] = {
     "context_outside_named_container": -0.24,
     "context_near_other_place": 0.12,
     "context_dateline_country": 0.04,
+    # added after the hand-set weights (the language of a report, issue 10): no prior either way
+    "language_main": 0.0,
 }
 KEYS = tuple(sorted(HAND_SET))
 #: Weights kept at their hand-set value: the corpora cannot label them fairly ("north Latakia" drawn as

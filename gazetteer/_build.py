@@ -56,7 +56,7 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from ._names import KEY_VERSION, normalize
-from ._schema import SCHEMA_VERSION, create_indexes, create_schema
+from ._schema import SCHEMA_VERSION, create_indexes, create_schema, language_rows
 from ._types import GazetteerError
 
 __all__ = ["BuildReport", "CacheNotWritableError", "attach_geometries", "build", "source_fingerprint"]
@@ -590,6 +590,11 @@ def _load_countries(con: sqlite3.Connection, ne: dict[str, tuple[dict[str, Any],
         names += [(n, "demonym" if t == "demonym" else "alt") for t, n in demonyms.get(iso2, [])]
         names += [(iso2, "iso"), (c["iso3"], "iso")]
         con.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", _name_rows(int(c["geonameid"]), names))
+        # the languages of its reports: what a Spanish or French headline's bare town name leans on
+        con.executemany(
+            "INSERT INTO country_languages VALUES (?, ?, ?)",
+            language_rows(iso2, str(c.get("languages") or "")),
+        )
 
 
 def _load_admin1(con: sqlite3.Connection, polygons: dict[tuple[str, str], BaseGeometry]) -> None:

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from tqdm import tqdm
 
 from ._names import normalize
-from ._schema import create_indexes, create_schema
+from ._schema import create_indexes, create_schema, language_rows
 from ._types import DumpFormatError, GazetteerError
 
 __all__ = [
@@ -249,6 +249,7 @@ class _Country:
     iso2: str
     iso3: str
     name: str
+    languages: str  # GeoNames' tags, main one first: "es-CO", "fr-CF,sg,ln,kg"
 
 
 # --- loaders: each applies the policy itself, so a warning points at the caller of import_geonames -
@@ -272,7 +273,7 @@ def _load_country_info(path: Path, policy: _Policy, bar: tqdm | None) -> dict[in
         except _BadRow as exc:
             policy.reject(path, lineno, str(exc), line, exc.__cause__)
             continue
-        countries[geonameid] = _Country(iso2, iso3, fields[4].strip())
+        countries[geonameid] = _Country(iso2, iso3, fields[4].strip(), fields[15])
     return countries
 
 
@@ -538,7 +539,8 @@ def import_geonames(
     admin1_codes : Path, optional
         ``admin1CodesASCII.txt``; its names become alternate names of the admin-1 places.
     country_info : Path, optional
-        ``countryInfo.txt``.  Without it countries get no ``iso_code`` and no ISO-code names.
+        ``countryInfo.txt``.  Without it countries get no ``iso_code``, no ISO-code names and no
+        languages (so the language of a report, see ``geo._language``, tells nothing).
     on_invalid : {"raise", "warn", "skip"}
         What to do with a malformed row (wrong column count, non-numeric id, coordinates or
         population, coordinates out of range, a repeated geonameid): raise
@@ -619,6 +621,10 @@ def import_geonames(
             if country_info is not None:
                 countries = _load_country_info(files["country_info"], policy, progress_bar)
                 log.info("%s: %d countries", country_info, len(countries))
+                con.executemany(
+                    "INSERT OR IGNORE INTO country_languages VALUES (?, ?, ?)",
+                    [row for c in countries.values() for row in language_rows(c.iso2, c.languages)],
+                )
             places = _load_all_countries(con, files["all_countries"], countries, policy, norm, progress_bar)
             if places == 0:
                 raise DumpFormatError(f"{all_countries}: no valid place rows; nothing to import")

@@ -20,12 +20,13 @@ __all__ = [
     "create_indexes",
     "create_schema",
     "is_gazetteer",
+    "language_rows",
     "proper_name",
 ]
 
 #: Bumped whenever the tables or the index key (:data:`gazetteer._names.KEY_VERSION`) change; a file
 #: with another version is rebuilt (built from the packages) or must be imported again (a GeoNames dump).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 SCHEMA = """
 CREATE TABLE meta (
@@ -68,6 +69,14 @@ CREATE TABLE geometries (
     source   TEXT NOT NULL
 );
 CREATE INDEX places_admin1 ON places(country_code, admin1_code);
+-- The languages spoken in a country, GeoNames' countryInfo order (the main one first), as GeoNames tags
+-- them: an ISO 639 code, with the country when it is a national variety ("es-CO", "fr-CF", "haw").
+CREATE TABLE country_languages (
+    country_code TEXT NOT NULL,
+    rank         INTEGER NOT NULL,
+    language     TEXT NOT NULL,
+    PRIMARY KEY (country_code, rank)
+);
 -- The land border of two countries; a < b (ISO 3166-1 alpha-2).
 CREATE TABLE borders (
     a   TEXT NOT NULL,
@@ -97,6 +106,13 @@ LOOSE_NAMES = (
     "p.kind IN ('city', 'admin1', 'admin2') AND n.name_type IN ('name', 'ascii', 'alt')"
     " AND (p.kind != 'city' OR n.name_type != 'alt')"
 )
+
+
+def language_rows(country_code: str, languages: str) -> list[tuple[str, int, str]]:
+    """The ``country_languages`` rows of one country from GeoNames' ``languages`` field
+    (``"es-CO"``, ``"fr-CF,sg,ln,kg"``): one a language, in the field's order; blanks left out."""
+    tags = [tag.strip() for tag in languages.split(",") if tag.strip()]
+    return [(country_code, rank, tag) for rank, tag in enumerate(tags)]
 
 
 def create_schema(con: sqlite3.Connection) -> None:

@@ -404,6 +404,7 @@ class Gazetteer:
         self._loose_kinds: dict[str, frozenset[str]] = {}
         self._geometries: dict[tuple[Any, ...], BaseGeometry | None] = {}
         self._keys: Any = _UNREAD
+        self._languages: dict[str, tuple[str, ...]] | None = None
 
     # -- life cycle --
     def close(self) -> None:
@@ -543,6 +544,22 @@ class Gazetteer:
             " WHERE p.kind = 'country' AND p.country_code = ?",
             (code.upper(),),
         )
+
+    def languages(self, country: str) -> tuple[str, ...]:
+        """The languages spoken in ``country`` (ISO alpha-2), as lower-case ISO 639 codes, the main one
+        first (GeoNames' order: "CO" -> ("es",), "CF" -> ("fr", "sg", "ln", "kg")); empty for a code the
+        gazetteer has no languages of.  GeoNames' regional tags ("es-CO") are read as their language."""
+        if self._languages is None:
+            out: dict[str, list[str]] = {}
+            rows = self._con.execute(
+                "SELECT country_code, language FROM country_languages ORDER BY country_code, rank"
+            )
+            for cc, tag in rows:
+                code = str(tag).split("-")[0].lower()
+                if code and code not in (have := out.setdefault(cc, [])):
+                    have.append(code)
+            self._languages = {cc: tuple(codes) for cc, codes in out.items()}
+        return self._languages.get(country.upper(), ())
 
     def admin1(self, country: str, code: str) -> Candidate | None:
         """The admin-1 unit of ``country`` with GeoNames admin-1 ``code``."""

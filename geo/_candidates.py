@@ -2,12 +2,13 @@
 
 Input: the mentions of one document (and its statements, for "Idlib, Syria"); output: for each
 mention, its candidates and an :class:`Evidence` value (the report's country focus, the provinces it
-names, towns that need no ranking, the dateline's country, the container named beside it), which the
-scoring stage weighs.
+names, towns that need no ranking, the dateline's country, the container named beside it, the language
+the mention's statement is written in), which the scoring stage weighs.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import re
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 
 from . import _lang as lang
 from ._gazetteer import REPORT_NAME_TYPES, Candidate, PlaceSource, point_of
+from ._language import statement_languages
 from ._recognize import common_word, loose_name
 from ._types import Coordinate, Mention, Statement
 
@@ -30,7 +32,9 @@ class Evidence:
     ``focus`` is the other mentions' votes for each country (``total`` their sum); ``provinces`` the
     (country, admin-1) units the other mentions name; ``container`` the (country, admin-1 or ``None``)
     of a place named right after the mention ("Idlib, Syria", "Kherson in Ukraine"); ``anchors`` the
-    points of towns that need no ranking; ``rivals`` all candidates of the mention.
+    points of towns that need no ranking; ``rivals`` all candidates of the mention.  ``languages`` are
+    the languages other than English the mention's statement is written in (empty for English, see
+    :mod:`geo._language`), and ``spoken`` the languages of the candidates' countries, main one first.
     """
 
     focus: Mapping[str, float]
@@ -40,6 +44,8 @@ class Evidence:
     anchors: tuple[Coordinate, ...]
     dateline_country: str | None
     rivals: Sequence[Candidate]
+    languages: frozenset[str] = frozenset()
+    spoken: Mapping[str, Sequence[str]] = dataclasses.field(default_factory=dict)
 
     def nearest_km(self, point: Coordinate) -> float:
         """Distance from ``point`` to the nearest anchor, in km (infinite when there is none); over the
@@ -236,6 +242,14 @@ def evidence(
             and ((cs[0].kind == "admin1" and m.form in ("name", "province", "part")) or len(cs) == 1)
         ):
             named_by.setdefault((cs[0].country_code, cs[0].admin1_code), set()).add(m.head.casefold())
+    # The language of each statement, and the languages of the countries of towns and provinces it could
+    # weigh (asked only when a statement is not in English: English text costs nothing).
+    ordered = sorted(statements)
+    languages = dict(zip(ordered, statement_languages([statements[i].text for i in ordered]), strict=True))
+    spoken: dict[str, Sequence[str]] = {}
+    if any(languages.values()):
+        for cc in sorted({c.country_code for cs in cands for c in cs if c.country_code}):
+            spoken[cc] = tuple(gaz.languages(cc))
     out = []
     # mentions of one name with one vote share their focus and provinces (a long report repeats names)
     Shared = tuple[dict[str, float], float, frozenset[tuple[str, str]]]
@@ -258,6 +272,8 @@ def evidence(
                 anchors=anchors,
                 dateline_country=dateline_country,
                 rivals=cs,
+                languages=languages[m.sentence],
+                spoken=spoken if languages[m.sentence] else {},
             )
         )
     return out

@@ -125,6 +125,11 @@ class PlaceSource(NameIndex, Protocol):
         """The country with ISO 3166-1 alpha-2 ``code``."""
         ...
 
+    def languages(self, country: str) -> Sequence[str]:
+        """The languages spoken in ``country`` (ISO alpha-2), as lower-case ISO 639 codes, the main one
+        first ("CO" -> ``("es",)``, "CA" -> ``("en", "fr", "iu")``); empty when the gazetteer has none."""
+        ...
+
     def admin1(self, country: str, code: str) -> Candidate | None:
         """The first-level unit of ``country`` with GeoNames admin-1 ``code``."""
         ...

@@ -58,6 +58,7 @@ class Weights:
     context_near_other_place: float
     context_near_km: float
     context_dateline_country: float
+    language_main: float
 
     def feature_amount(self, code: str | None) -> float:
         """The amount for a town's GeoNames feature code (0 for codes the table does not list)."""
@@ -159,6 +160,10 @@ def _named_like_its_main_city(cand: Candidate, rivals: Sequence[Candidate]) -> b
         return True
     top = max(cities, key=lambda r: r.population)
     return top.country_code == cand.country_code and top.admin1_code == cand.admin1_code
+
+
+#: Kinds of places whose country the report's language speaks for (not countries: see :func:`features`).
+_LANGUAGE_KINDS = frozenset({"city", "admin1", "admin2"})
 
 
 #: A feature of a candidate: the weight it is multiplied by (a :class:`Weights` field, or
@@ -276,6 +281,19 @@ def features(m: Mention, cand: Candidate, ev: Evidence, w: Weights | None = None
             out.append(("context_near_other_place", 1.0, f"{near:.0f} km from another place of the report"))
     if ev.dateline_country and cand.country_code == ev.dateline_country:
         out.append(("context_dateline_country", 1.0, "dateline's country"))
+    spoken = ev.spoken.get(cand.country_code or "", ()) if ev.languages else ()
+    if spoken and spoken[0] in ev.languages and cand.kind in _LANGUAGE_KINDS and not cand.loose:
+        # A town named in a Spanish or French report, with nothing else to place it, is one where that
+        # language is spoken ("Masacre de Libertad": not Libertad in the Philippines).  Only the country's
+        # main language counts: GeoNames lists Spanish among the languages of the United States and
+        # Brazil, where a Spanish report's bare village name is seldom meant.  (A penalty for a country
+        # that speaks none of the report's languages was fitted to nothing once this bonus was in.)
+        # Countries are left alone: a report names foreign countries in its own language ("Francia",
+        # "Estados Unidos").  So are the looser key's matches: the language tells namesakes apart, not
+        # one spelling from another ("Bakala" is no Bekily in French-speaking Madagascar), and such a
+        # match must still be drawn only when the report's other places speak for it (name.loose).
+        said = "/".join(sorted(ev.languages))
+        out.append(("language_main", 1.0, f"report in {said}, the main language of {cand.country_code}"))
     return out
 
 

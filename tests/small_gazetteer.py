@@ -102,9 +102,15 @@ def _rank(cand: SmallCandidate, query: str) -> int:
 class SmallGazetteer:
     """The rows of ``small_gazetteer.jsonl``, looked up as the SQLite store looks them up."""
 
-    def __init__(self, rows: Sequence[_Row], borders: dict[tuple[str, str], BaseGeometry]) -> None:
+    def __init__(
+        self,
+        rows: Sequence[_Row],
+        borders: dict[tuple[str, str], BaseGeometry],
+        languages: dict[str, tuple[str, ...]] | None = None,
+    ) -> None:
         self._rows = {r.id: r for r in rows}
         self._borders = borders
+        self._languages = languages or {}
         self._by_norm: dict[str, list[tuple[_Row, str, str]]] = {}
         self._by_loose: dict[str, list[tuple[_Row, str, str]]] = {}
         for r in rows:
@@ -116,7 +122,7 @@ class SmallGazetteer:
 
     @classmethod
     def load(cls, path: Path = DATA) -> SmallGazetteer:
-        rows, borders = [], {}
+        rows, borders, languages = [], {}, {}
         for line in path.read_text(encoding="utf-8").splitlines():
             d = json.loads(line)
             geom = None if d["wkt"] is None else shapely.from_wkt(d["wkt"])
@@ -125,6 +131,8 @@ class SmallGazetteer:
                 borders[(a, b)] = geom
                 continue
             names = tuple((n, t) for n, t in d["names"])
+            if "languages" in d:
+                languages[d["country_code"]] = tuple(d["languages"])
             rows.append(
                 _Row(
                     d["id"],
@@ -140,7 +148,7 @@ class SmallGazetteer:
                     geom,
                 )
             )
-        return cls(rows, borders)
+        return cls(rows, borders, languages)
 
     # -- names (recognition) --
     def _hits(self, name: str, name_types: Iterable[str] = _REPORT_NAME_TYPES) -> list[tuple[_Row, str, str]]:
@@ -205,6 +213,9 @@ class SmallGazetteer:
             if row.kind == "country" and row.country_code == code.upper():
                 return row.candidate(row.name, "name")
         return None
+
+    def languages(self, country: str) -> tuple[str, ...]:
+        return self._languages.get(country.upper(), ())
 
     def admin1(self, country: str, code: str) -> SmallCandidate | None:
         for row in self._rows.values():

@@ -233,3 +233,16 @@ def test_geo_reaches_the_gazetteer_only_through_the_protocol(path: Path) -> None
     assert "maps" not in imports and "geomap" not in imports
     if path.name != "_parser.py":
         assert "gazetteer" not in imports
+
+
+@pytest.mark.parametrize(
+    ("code", "first"),
+    [("FR", ("fr",)), ("us", ("en", "es")), ("SY", ("ar",))],
+)
+def test_languages_main_one_first(source: Any, code: str, first: tuple[str, ...]) -> None:
+    # ISO 639 codes, lower case, without GeoNames' regional tags ("en-US"), the main language first
+    assert tuple(source.languages(code))[: len(first)] == first
+
+
+def test_languages_of_an_unknown_country_are_none(source: Any) -> None:
+    assert tuple(source.languages("XX")) == ()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import gazetteer
 import gazetteer._import as importer
 from gazetteer._import import (
     DumpEncodingError,
@@ -250,6 +251,17 @@ def test_names_are_normalised_distinct_and_point_at_places(imported) -> None:
     assert con.execute("SELECT count(*) FROM names WHERE name IN ('حلب', 'Халеб')").fetchone() == (0,)
 
 
+def test_country_languages_from_country_info(imported) -> None:
+    # GeoNames' tags in countryInfo's order, the main language first; read back as ISO 639 codes
+    report, con = imported
+    rows = con.execute(
+        "SELECT rank, language FROM country_languages WHERE country_code = 'LB' ORDER BY rank"
+    ).fetchall()
+    assert rows == [(0, "ar-LB"), (1, "fr-LB"), (2, "en"), (3, "hy")]
+    with gazetteer.open_gazetteer(report.out) as gaz:
+        assert gaz.languages("lb") == ("ar", "fr", "en", "hy")
+
+
 def test_meta(imported, dumps) -> None:
     report, con = imported
     meta = dict(con.execute("SELECT key, value FROM meta"))
@@ -285,6 +297,8 @@ def test_all_countries_alone_is_enough(tmp_path: Path, dumps: dict) -> None:
     assert con.execute("SELECT kind, iso_code FROM places WHERE id = 163843").fetchone() == ("country", None)
     assert place_ids(con, "SYR") == set()
     assert place_ids(con, "Lattakia") == {173579}
+    # nor languages: a report's language tells nothing of its places' country
+    assert con.execute("SELECT count(*) FROM country_languages").fetchone() == (0,)
     con.close()
 
 

@@ -66,6 +66,8 @@ def main() -> None:
                 "names": sorted(set(names)),
                 "wkt": None if geom is None else _simplified(geom),
             }
+            if c.kind == "country" and c.country_code:
+                row["languages"] = list(gaz.languages(c.country_code))
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
         for a, b in BORDERS:
             line = gaz.border(a, b)
