@@ -35,6 +35,9 @@ class Evidence:
     points of towns that need no ranking; ``rivals`` all candidates of the mention.  ``languages`` are
     the languages other than English the mention's statement is written in (empty for English, see
     :mod:`geo._language`), and ``spoken`` the languages of the candidates' countries, main one first.
+    ``home`` is the report's own country (its dateline's, else the one most of its other places lie
+    in) when the words before the mention put it across a border from there ("the border with
+    Texas"), else ``None``.
     """
 
     focus: Mapping[str, float]
@@ -46,6 +49,7 @@ class Evidence:
     rivals: Sequence[Candidate]
     languages: frozenset[str] = frozenset()
     spoken: Mapping[str, Sequence[str]] = dataclasses.field(default_factory=dict)
+    home: str | None = None
 
     def nearest_km(self, point: Coordinate) -> float:
         """Distance from ``point`` to the nearest anchor, in km (infinite when there is none); over the
@@ -206,6 +210,25 @@ def _container(m: Mention, statement: Statement, gaz: PlaceSource) -> tuple[str,
     return None
 
 
+_ACROSS_BORDER = re.compile(rf"\b{lang.pattern('across_border_before')}\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _home_country(focus: Mapping[str, float], total: float, dateline_country: str | None) -> str | None:
+    """The report's own country: its dateline's, else the one at least half of its other places vote for."""
+    if dateline_country is not None:
+        return dateline_country
+    if total <= 0:
+        return None
+    cc, votes = max(sorted(focus.items()), key=lambda item: item[1])
+    return cc if votes / total >= 0.5 else None
+
+
+def _across_border(m: Mention, statement: Statement) -> bool:
+    """True if the words right before the mention put it across a border ("the border with Texas")."""
+    start = m.start - statement.start
+    return _ACROSS_BORDER.search(statement.text[max(0, start - 40) : start]) is not None
+
+
 def evidence(
     mentions: Sequence[Mention],
     cands: Sequence[Sequence[Candidate]],
@@ -263,6 +286,7 @@ def evidence(
             provinces = frozenset(p for p, heads in named_by.items() if heads - {head})
             shared[key] = (focus, math.fsum(focus.values()), provinces)
         focus, total, provinces = shared[key]
+        across = m.form == "name" and _across_border(m, statements[m.sentence])
         out.append(
             Evidence(
                 focus=focus,
@@ -274,6 +298,7 @@ def evidence(
                 rivals=cs,
                 languages=languages[m.sentence],
                 spoken=spoken if languages[m.sentence] else {},
+                home=_home_country(focus, total, dateline_country) if across else None,
             )
         )
     return out

@@ -58,6 +58,7 @@ class Weights:
     context_near_other_place: float
     context_near_km: float
     context_dateline_country: float
+    context_across_border: float
     language_main: float
 
     def feature_amount(self, code: str | None) -> float:
@@ -281,6 +282,10 @@ def features(m: Mention, cand: Candidate, ev: Evidence, w: Weights | None = None
             out.append(("context_near_other_place", 1.0, f"{near:.0f} km from another place of the report"))
     if ev.dateline_country and cand.country_code == ev.dateline_country:
         out.append(("context_dateline_country", 1.0, "dateline's country"))
+    if ev.home is not None and cand.country_code == ev.home:
+        # "along the border with Texas" in a report from Mexico: the place lies across the border, so
+        # the report's own country, which its focus and dateline favour, is where it is least likely
+        out.append(("context_across_border", 1.0, f"across a border from the report's country ({ev.home})"))
     spoken = ev.spoken.get(cand.country_code or "", ()) if ev.languages else ()
     if spoken and spoken[0] in ev.languages and cand.kind in _LANGUAGE_KINDS and not cand.loose:
         # A town named in a Spanish or French report, with nothing else to place it, is one where that

@@ -50,6 +50,21 @@ def test_the_namesake_the_report_means(
     assert place.name.casefold() == name.casefold()
 
 
+def test_a_place_across_a_border_from_the_report_is_not_its_countrys_namesake(
+    parser: geo.Geoparser[Any],
+) -> None:
+    """Mexico has villages called Texas; "the border with Texas" in a report from Mexico is the US state."""
+    text = (
+        "NUEVO LAREDO, Mexico, May 2 - Gunmen attacked a police patrol in Nuevo Laredo. Troops were sent "
+        "along the border with Texas."
+    )
+    place = _place(parser, text, "Texas")
+    assert (place.country_code, place.kind) == ("US", "admin1"), place
+    # without the border words, the report's own country keeps its say: nothing else changes
+    plain = "NUEVO LAREDO, Mexico, May 2 - Gunmen attacked a police patrol in Nuevo Laredo and in Texas."
+    assert _place(parser, plain, "Texas").country_code == "MX"
+
+
 def test_the_score_is_the_weighted_sum_of_the_features(gaz: Any) -> None:
     """Scoring is linear in named features, so that benchmarks/fit_weights.py can fit the weights."""
     text = "Storms hit Franklin and Nashville overnight."

@@ -28,7 +28,7 @@ def test_weights_are_one_frozen_value() -> None:
 @pytest.mark.parametrize(
     ("toml", "message"),
     [
-        ("min_score = 0.3\n", r"missing weights \['context_dateline_country'"),
+        ("min_score = 0.3\n", r"missing weights \['context_across_border'"),
         ("min_score = 'high'\n", r"min_score: must be a number, got 'high'"),
         ("min_score = [\n", r"not valid TOML"),
     ],
