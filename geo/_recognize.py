@@ -117,6 +117,8 @@ _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _CASE_LABELS = frozenset({"ORG", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW"})
 # "in #Mbengwi": a hashtag is a name of a social-media post
 _LOCATIVE = re.compile(rf"\b{lang.pattern('place_context_before')}\s+(?:the\s+)?#?$", re.I)
+#: Words before a name that make it a place only when it is no common word: "driven out of Bor".
+_WEAK_LOCATIVE = re.compile(rf"\b{lang.pattern('weak_place_context_before')}\s+(?:the\s+)?$", re.I)
 #: The smallest population of a town that is taken on its name alone, with no model or context to confirm it.
 MIN_POPULATION_UNCONFIRMED = 100_000
 #: How common a word must be in English text (wordfreq's Zipf scale: 3 is once per million words) to make
@@ -788,8 +790,10 @@ def _accept(
         return False  # "Attacks Near Border Spark Fear": no capital to go by
     if _LOCATIVE.search(text[max(0, a - 30) : a]) or _in_construction(text, a, b, kinds):
         return True
-    if not common and _POSSESSIVE_LOCATIVE.search(text, max(0, a - 60), a):
-        return True  # "fighting in Karen's Kawkareik", "Clashes in Sagaing’s Wetlet"
+    if not common and (
+        _WEAK_LOCATIVE.search(text, max(0, a - 30), a) or _POSSESSIVE_LOCATIVE.search(text, max(0, a - 60), a)
+    ):
+        return True  # "driven out of Bor", "fighting in Karen's Kawkareik", "Clashes in Sagaing’s Wetlet"
     if common and no_case:
         return False  # "HAIL OF ROCKETS" (but "KILLED NEAR MANILA")
     if _ADMIN_WORD_AFTER.match(text, b) or (not common and _settlement_cue(text, a, b, run_toks)):

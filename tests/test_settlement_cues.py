@@ -106,3 +106,16 @@ def test_a_list_of_provinces_in_capitals_keeps_them_all(parser):
     )
     located = _located(parser.parse(sentence))
     assert {"Texas", "Utah", "Virginia", "Ohio", "Kansas"} <= set(located), located
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word"),
+    [
+        ("The budget bill passed out of the House on Tuesday.", "House"),
+        ("A Republican-controlled House will vote on it in May.", "House"),
+        ("The senator kept out of Turner's quarrel with the board.", "Turner"),
+    ],
+)
+def test_weaker_cues_take_no_common_word(parser, sentence, word):
+    # "out of", "targets" and "-controlled" take a rare name ("driven out of Tamu"), not a common word
+    assert word not in _texts(parser.parse(sentence))
