@@ -75,8 +75,21 @@ _FOREIGN_WORDS = {word: role for word, (role,) in lang.table("foreign_function_w
 _ADMIN_WORDS = lang.pattern("admin_words")
 #: An admin word right after a name: "Aleppo province", "Kherson oblast".
 _ADMIN_WORD_AFTER = re.compile(rf"\s+(?:{_ADMIN_WORDS})\b", re.I)
-#: A settlement word right after a name, in lower case: "Chelyuskinets township", "Indaw villagers" not.
+#: A settlement word right after a name, in lower case: "Chelyuskinets township", "Mogok town".
 _SETTLEMENT_WORD_AFTER = re.compile(rf"\s+{lang.pattern('settlement_words')}\b")
+#: A noun for a place's people right after a name: "Indaw villagers", "Mogok youths".
+_PEOPLE_WORD_AFTER = re.compile(rf"\s+{lang.pattern('people_words_after')}\b")
+#: Capitalised settlement words after a name ("Tamu Township", "Mohnyin Town"), each with what it needs (see
+#: geo/lang/en/settlement_titles.txt); not before another capitalised word ("Clifton Town Council").
+_SETTLEMENT_TITLES = tuple(
+    (re.compile(rf"\s+(?:{word})\b(?!\s+[A-Z])"), need == "locative")
+    for word, (need,) in lang.table("settlement_titles").items()
+)
+#: A locative and the possessive of a place's area before its name: "in Karen's Kawkareik", "in Sagaing’s
+#: Wetlet" (the possessor need not be in the gazetteer: Karen State is Kayin in GeoNames).
+_POSSESSIVE_LOCATIVE = re.compile(
+    rf"\b(?i:{lang.pattern('place_context_before')})\s+(?:the\s+)?[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?(?:’s|'s)\s+$"
+)
 _DIRECTIONS = lang.directions()
 _DIR_ALT = "|".join(sorted((re.escape(d) for d in _DIRECTIONS), key=len, reverse=True))
 _NOT_PLACE_LABELS = frozenset(
@@ -104,6 +117,8 @@ _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _CASE_LABELS = frozenset({"ORG", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW"})
 # "in #Mbengwi": a hashtag is a name of a social-media post
 _LOCATIVE = re.compile(rf"\b{lang.pattern('place_context_before')}\s+(?:the\s+)?#?$", re.I)
+#: Words before a name that make it a place only when it is no common word: "driven out of Bor".
+_WEAK_LOCATIVE = re.compile(rf"\b{lang.pattern('weak_place_context_before')}\s+(?:the\s+)?$", re.I)
 #: The smallest population of a town that is taken on its name alone, with no model or context to confirm it.
 MIN_POPULATION_UNCONFIRMED = 100_000
 #: How common a word must be in English text (wordfreq's Zipf scale: 3 is once per million words) to make
@@ -494,6 +509,13 @@ def recognize(
                 label = None  # the place in an event's name: "the Battle of Mosul", "Masacre de Unguía"
             elif run_toks and run_toks[-1].end == b and _entity_from(a, b, entities):
                 label = None  # a name and the lower-case words after it: "à Bouar après des combats"
+        # The model reads a town's capitalised title as a firm's or a person's name ("shot dead in Mohnyin
+        # Town"), and a possessive before a town as a person's ("fighting in Karen’s Kawkareik").
+        possessive = (
+            not common_word(name) and _POSSESSIVE_LOCATIVE.search(text, max(0, a - 60), a) is not None
+        )
+        if label in ("PERSON", "ORG") and (possessive or _titled_settlement(a, b, text, run_toks)):
+            label = None
         if _inside_org(a, b, text, run_toks) or label in ("ORG", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW"):
             # "Russian Foreign Ministry", "Free Syrian Army", "University of California": the place
             # stands for who acts, not where; kept with form "organisation" (role actor, never drawn
@@ -504,9 +526,13 @@ def recognize(
             continue
         if label in _NOT_PLACE_LABELS:
             continue
-        if name in people and not _LOCATIVE.search(text[max(0, a - 30) : a]):
+        if name in people and not (_LOCATIVE.search(text[max(0, a - 30) : a]) or possessive):
             continue
         feature = _FEATURE_AFTER.match(text, b)
+        if feature and common_word(name) and caseless_at(text, a, b):
+            # "Released From The Culiacán Prison": on a line whose capitals say nothing, a common word
+            # ("From", a town's name too) heads no feature; a name after it may
+            feature = None
         if feature and run_toks[-1].end >= feature.end():
             # "Mississippi River", "Royal Street", "Homs Central Hospital": a named feature, not the place
             raw.append(RawMention(a, feature.end(), name, a, form="feature", kinds=kinds, ner=label))
@@ -533,6 +559,10 @@ def recognize(
         changed = False
         for item in list(doubtful):
             a, b, kinds, label = item
+            if kinds <= {"city"} and _zipf(text[a:b]) >= EVERYDAY_WORD_ZIPF and caseless_at(text, a, b):
+                # no capital says that "State", a town's name too, is one: "Out of Bor, State Authorities
+                # Calls"; a province's name in a list of them is ("Georgia, Texas, Utah")
+                continue
             initial = text[:a].strip() == "" or text[:a].rstrip().endswith((".", '"', "“", ":"))
             if any(
                 _LISTED.match(text[r.end : a]) or (not initial and _LISTED.match(text[b : r.start]))
@@ -664,7 +694,9 @@ def _name_groups(text: str, start: int, end: int) -> list[list[_Tok]]:
             or (gap == "." and prev.capital and len(prev.text) <= 4 and not pending)
         )
         word = tok.text.lower()
-        capital = tok.capital or _ELIDED_ARTICLE.match(tok.text) is not None
+        # a month and a number start a date, which ends a name: "ABUSES IN YEI JULY 2016"
+        date = word in _CALENDAR and _NUMBER_AFTER.match(text, tok.end) is not None
+        capital = not date and (tok.capital or _ELIDED_ARTICLE.match(tok.text) is not None)
         if joined and capital:
             group += [*pending, tok]
             pending = []
@@ -680,6 +712,7 @@ def _name_groups(text: str, start: int, end: int) -> list[list[_Tok]]:
 
 
 _CURRENCY_SIGNS = frozenset("$€£¥")
+_NUMBER_AFTER = re.compile(r",?\s+\d")
 
 
 def _set_apart(a: int, b: int, text: str, entities: Sequence[Entity], index: NameIndex) -> bool:
@@ -757,9 +790,13 @@ def _accept(
         return False  # "Attacks Near Border Spark Fear": no capital to go by
     if _LOCATIVE.search(text[max(0, a - 30) : a]) or _in_construction(text, a, b, kinds):
         return True
+    if not common and (
+        _WEAK_LOCATIVE.search(text, max(0, a - 30), a) or _POSSESSIVE_LOCATIVE.search(text, max(0, a - 60), a)
+    ):
+        return True  # "driven out of Bor", "fighting in Karen's Kawkareik", "Clashes in Sagaing’s Wetlet"
     if common and no_case:
         return False  # "HAIL OF ROCKETS" (but "KILLED NEAR MANILA")
-    if _ADMIN_WORD_AFTER.match(text, b) or (not common and _SETTLEMENT_WORD_AFTER.match(text, b)):
+    if _ADMIN_WORD_AFTER.match(text, b) or (not common and _settlement_cue(text, a, b, run_toks)):
         return True
     if not common:
         lo, hi = _clause(text, a, b)
@@ -776,6 +813,35 @@ def _accept(
     if sentence_initial and not label:
         return False
     return big
+
+
+def _settlement_cue(text: str, a: int, b: int, run_toks: Sequence[_Tok]) -> bool:
+    """True if the words around a name that is no common word say that it names a settlement: a
+    settlement word after it ("Chelyuskinets township"), a noun for its people ("Indaw villagers"),
+    or a capitalised settlement word where capitals mark names (:func:`_titled_settlement`)."""
+    return bool(
+        _SETTLEMENT_WORD_AFTER.match(text, b)
+        or _PEOPLE_WORD_AFTER.match(text, b)
+        or _titled_settlement(a, b, text, run_toks)
+    )
+
+
+def _titled_settlement(a: int, b: int, text: str, run_toks: Sequence[_Tok]) -> bool:
+    """True if a capitalised settlement word of geo/lang/en/settlement_titles.txt follows the name and
+    ends its run of capitalised words, on a line whose capitals mark names, with what the word needs:
+    "Soldiers raided Tamu Township", "shot dead in Kachin State's Mohnyin Town" (not "Mbengwi Town won
+    the cup final", nor "Clifton Town Council")."""
+    if not run_toks or common_word(text[a:b]):
+        return False
+    for title, locative in _SETTLEMENT_TITLES:
+        found = title.match(text, b)
+        if found is None or run_toks[-1].end != found.end():
+            continue
+        start = run_toks[0].start
+        if locative and not _LOCATIVE.search(text, max(0, start - 30), start):
+            continue
+        return not caseless_at(text, a, b)
+    return False
 
 
 def _alone_in_run(a: int, b: int, text: str, run_toks: Sequence[_Tok], index: NameIndex) -> bool:
