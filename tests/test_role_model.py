@@ -197,14 +197,33 @@ def test_the_parser_has_what_the_features_need(nlp: Any):
 
 
 def test_the_parser_gives_parts_of_speech_and_lemmas(nlp: Any):
-    # the attribute ruler's work, done by look-up: the features read pos_ and lemma_
+    # the attribute ruler's work, done by look-up, and the lemmatizer's, asked token by token: the
+    # features read pos_ and the lemma
     doc = nlp("Turkey said the troops were leaving the towns.")
-    by_word = {t.text: (t.pos_, t.lemma_) for t in doc}
+    by_word = {t.text: (t.pos_, nlp.lemma(t)) for t in doc}
     assert by_word["said"] == ("VERB", "say")
     assert by_word["troops"] == ("NOUN", "troop")
     assert by_word["were"][0] == "AUX" and by_word["were"][1] == "be"
     assert by_word["Turkey"][0] == "PROPN"
     assert [d.text for d in nlp.pipe(["Syria.", "Oman."])] == ["Syria.", "Oman."]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ministers were meeting in Geneva, and the talks broke down twice.",
+        "Iran's forces had been shelling the hills; it's not over, officials said.",
+        "RUSSIA BEATS WALES 3-1 AS FANS CHEER IN CARDIFF",
+    ],
+)
+def test_lemmas_on_demand_are_the_lemmatizers(nlp: Any, text: str):
+    # only the tokens the features read are lemmatized; each must get what spaCy's lemmatizer run over
+    # the whole Doc sets, the attribute ruler's lemmas ("'s" -> "be") included
+    doc = nlp(text)
+    on_demand = [nlp.lemma(t) for t in doc]
+    assert on_demand[0] and not all(t.lemma_ for t in doc)  # nothing lemmatized the Doc before
+    nlp.lemmatizer(doc)
+    assert on_demand == [t.lemma_ for t in doc]
 
 
 def test_tag_rules_read_the_attribute_rulers_one_token_rules():
