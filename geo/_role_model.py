@@ -71,13 +71,20 @@ def load_parser(name: str = DEFAULT_PARSER) -> RoleParser:
     The entity recogniser is left out: entity labels as features gained about 0.005 on GeoWebNews-dev's
     cross-validation and cost as much as the rest (benchmarks/ROLES.md).  ``senter`` is left out too (the
     parser finds sentences), and the attribute ruler is replaced by :class:`RoleParser`'s look-up of its
-    one-token rules (it cost as much as the tok2vec layer).
+    one-token rules (it cost as much as the tok2vec layer); the lemmatizer runs only on the tokens the
+    features read (:meth:`RoleParser.lemma`).
     """
     import spacy
 
     nlp: Any = spacy.load(name, exclude=["ner", "senter"])
     rules = TagRules.of(nlp.get_pipe("attribute_ruler").patterns)
     lemmatizer = nlp.get_pipe("lemmatizer")
+    lemmatizer(nlp.make_doc(""))  # checks its tables are there, as running it on a Doc would
+    # spaCy asks whether a form is a known lemma with ``in`` on a list of up to 57,000 (the nouns): 1 ms
+    # for each word it has not seen, most of the lemmatizer's time.  A set answers the same.
+    index = lemmatizer.lookups.get_table("lemma_index")
+    for pos in list(index):
+        index[pos] = frozenset(index[pos])
     nlp.disable_pipe("attribute_ruler")
     nlp.disable_pipe("lemmatizer")
     return RoleParser(nlp, rules, lemmatizer)
@@ -134,11 +141,20 @@ def _values(value: Any) -> list[Any]:
     return [value]
 
 
+#: Where a Doc from :class:`RoleParser` keeps the function that gives one of its tokens' lemma.
+_LEMMATIZE = "geo.role_parser.lemma"
+
+
 @dataclass(frozen=True, slots=True)
 class RoleParser:
-    """spaCy's tagger and parser, then parts of speech from :class:`TagRules` and spaCy's lemmatizer.
+    """spaCy's tagger and parser, then parts of speech from :class:`TagRules`; lemmas on demand.
 
-    Called like a spaCy pipeline: ``parser(text)`` or ``parser.pipe(texts)`` give parsed Docs.
+    Called like a spaCy pipeline: ``parser(text)`` or ``parser.pipe(texts)`` give parsed Docs.  spaCy's
+    lemmatizer is not run over them: the features read the lemmas of a dozen tokens around a name, not
+    of the whole statement (lemmatizing every token was 9% of geomap's time on general news), so a Doc
+    keeps :meth:`lemma`, and the features ask it for the tokens they read.  It gives what the
+    lemmatizer would have set, token by token; ``tok.lemma_`` itself holds only the lemmas of
+    :class:`TagRules`.
     """
 
     nlp: Any
@@ -150,12 +166,31 @@ class RoleParser:
         """The spaCy components run, then the two that stand for the attribute ruler."""
         return [*self.nlp.pipe_names, "tag_rules", "lemmatizer"]
 
+    def lemma(self, tok: Any) -> str:
+        """The lemma spaCy's lemmatizer gives ``tok`` (a token of a Doc this parser made), as it would
+        have set it over the whole Doc: a lemma the tag rules set stays, unless it overwrites them."""
+        if tok.lemma != 0 and not self.lemmatizer.overwrite:
+            return str(tok.lemma_)
+        return str(self.lemmatizer.lemmatize(tok)[0])
+
+    def _finish(self, doc: Any) -> Any:
+        self.rules(doc)
+        doc.user_data[_LEMMATIZE] = self.lemma
+        return doc
+
     def __call__(self, text: str) -> Any:
-        return self.lemmatizer(self.rules(self.nlp(text)))
+        return self._finish(self.nlp(text))
 
     def pipe(self, texts: Iterable[str], *, batch_size: int = 64) -> Iterator[Any]:
         for doc in self.nlp.pipe(texts, batch_size=batch_size):
-            yield self.lemmatizer(self.rules(doc))
+            yield self._finish(doc)
+
+
+def _lemma(tok: Any) -> str:
+    """The token's lemma in lower case: from its :class:`RoleParser`, or spaCy's own when another
+    pipeline (with a lemmatizer) parsed it."""
+    lemma = tok.doc.user_data.get(_LEMMATIZE)
+    return str(tok.lemma_ if lemma is None else lemma(tok)).lower()
 
 
 def _word_classes(raw: Mapping[str, Iterable[str]]) -> Mapping[str, str]:
@@ -296,17 +331,16 @@ def rule_role(
     span = _span(doc, start, end)
     if span.end < len(doc) and span.root.dep_ in ("compound", "nmod", "amod"):
         event = doc[span.end]
-        lemma = event.lemma_.lower()
+        lemma = _lemma(event)
         if event.pos_ == "NOUN" and noun_classes.get(lemma) == "event" and lemma not in _between_parties():
             return "location"
     if span.root.dep_ == "nsubj" and any(
-        c.dep_ == "acomp" and noun_classes.get(c.lemma_.lower()) == "state_of_place"
-        for c in span.root.head.children
+        c.dep_ == "acomp" and noun_classes.get(_lemma(c)) == "state_of_place" for c in span.root.head.children
     ):
         return "location"
     if span.end + 1 < len(doc) and doc[span.end].text in ("-", "‐"):
         part = doc[span.end + 1]
-        if part.lower_.endswith("ed") and verb_classes.get(part.lemma_.lower()) == "agency":
+        if part.lower_.endswith("ed") and verb_classes.get(_lemma(part)) == "agency":
             return "actor"
     tok = span.root
     while tok.dep_ == "conj" and tok.head is not tok:
@@ -314,7 +348,7 @@ def rule_role(
     of = tok.head
     if tok.dep_ == "pobj" and of.lower_ == "of" and of.head is not of:
         gov = of.head
-        if gov.pos_ in ("NOUN", "PROPN") and noun_classes.get(gov.lemma_.lower()) == "agent":
+        if gov.pos_ in ("NOUN", "PROPN") and noun_classes.get(_lemma(gov)) == "agent":
             return "location"
     return None
 
@@ -334,7 +368,7 @@ def extract_features(
     out: set[str] = {f"kind={kind}", f"tag={root.tag_}"}
 
     def verb(tok: Any, prefix: str) -> None:
-        lemma = tok.lemma_.lower()
+        lemma = _lemma(tok)
         cls = verb_classes.get(lemma, "other")
         out.update({f"{prefix}verb={lemma}", f"{prefix}vclass={cls}"})
         if any(c.dep_ == "neg" for c in tok.children):
@@ -346,12 +380,12 @@ def extract_features(
                 out.add(f"{prefix}acomp")
                 # the adjective's class: "Yemen was calm" (a state of the place) against "Russia was
                 # ready to talk" (a state of mind, of who acts)
-                adjective = noun_classes.get(c.lemma_.lower(), "other")
+                adjective = noun_classes.get(_lemma(c), "other")
                 if adjective in _ADJECTIVE_CLASSES:
                     out.add(f"{prefix}acomp={adjective}")
 
     def noun(tok: Any, prefix: str) -> str:
-        lemma = tok.lemma_.lower()
+        lemma = _lemma(tok)
         cls = noun_classes.get(lemma, "other" if tok.pos_ in ("NOUN", "PROPN") else tok.pos_)
         out.update({f"{prefix}noun={lemma}", f"{prefix}nclass={cls}"})
         return cls
@@ -372,11 +406,11 @@ def extract_features(
             out.add("next_capitalised")
         elif nxt.pos_ == "NOUN":
             # "the Syria operation", "Aleppo province", "Syrian troops": the noun the name is compounded with
-            out.add(f"next_nclass={noun_classes.get(nxt.lemma_.lower(), 'other')}")
+            out.add(f"next_nclass={noun_classes.get(_lemma(nxt), 'other')}")
         if nxt.text in ("-", "‐") and span.end + 1 < len(doc) and doc[span.end + 1].lower_.endswith("ed"):
             # "US-led", "Saudi-backed", "Texas-based": the participle says who acts, or where
             part = doc[span.end + 1]
-            lemma = part.lemma_.lower()
+            lemma = _lemma(part)
             out.update({f"hyphen={lemma}", f"hyphen_vclass={verb_classes.get(lemma, 'other')}"})
     if any(t.dep_ == "case" for t in root.children) or (span.end < len(doc) and doc[span.end].tag_ == "POS"):
         out.add("possessive")
@@ -386,7 +420,7 @@ def extract_features(
         ("r", doc[span.end : span.end + WINDOW]),
     ):
         for t in toks:
-            lemma = t.lemma_.lower()
+            lemma = _lemma(t)
             out.add(f"w{side}={lemma}")
             classes = verb_classes if t.pos_ in ("VERB", "AUX") else noun_classes if t.pos_ == "NOUN" else {}
             if (cls := classes.get(lemma)) is not None:
@@ -412,7 +446,7 @@ def extract_features(
             out.add("agent")
         if gov.pos_ in ("VERB", "AUX"):
             verb(gov, "prep_")
-            out.add(f"prep={prep}|vclass={verb_classes.get(gov.lemma_.lower(), 'other')}")
+            out.add(f"prep={prep}|vclass={verb_classes.get(_lemma(gov), 'other')}")
         elif gov is not head:
             cls = noun(gov, "prep_")
             out.add(f"prep={prep}|nclass={cls}")
@@ -425,7 +459,7 @@ def extract_features(
             verb(head.head, f"mod_{head.dep_}_")
     elif head.pos_ in ("VERB", "AUX"):
         verb(head, "")
-        cls = verb_classes.get(head.lemma_.lower(), "other")
+        cls = verb_classes.get(_lemma(head), "other")
         out.add(f"dep={dep}|vclass={cls}")
     else:
         noun(head, "head_")

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from geo._role_model import DOUBTFUL_KINDS, RoleModel, RoleModelError, TagRules, load_parser
+from geo._role_model import DEFAULT_PARSER, DOUBTFUL_KINDS, RoleModel, RoleModelError, TagRules, load_parser
 
 
 @pytest.fixture(scope="module")
@@ -19,6 +19,15 @@ def model() -> RoleModel:
 @pytest.fixture(scope="module")
 def nlp() -> Any:
     return load_parser()
+
+
+@pytest.fixture(scope="module")
+def spacy_lemmatizer() -> Any:
+    import spacy
+
+    lemmatizer = spacy.load(DEFAULT_PARSER, exclude=["ner", "senter"]).get_pipe("lemmatizer")
+    assert all(isinstance(forms, list) for forms in lemmatizer.lookups.get_table("lemma_index").values())
+    return lemmatizer
 
 
 def _at(text: str, name: str, nth: int = 0) -> tuple[int, int]:
@@ -197,14 +206,34 @@ def test_the_parser_has_what_the_features_need(nlp: Any):
 
 
 def test_the_parser_gives_parts_of_speech_and_lemmas(nlp: Any):
-    # the attribute ruler's work, done by look-up: the features read pos_ and lemma_
+    # the attribute ruler's work, done by look-up, and the lemmatizer's, asked token by token: the
+    # features read pos_ and the lemma
     doc = nlp("Turkey said the troops were leaving the towns.")
-    by_word = {t.text: (t.pos_, t.lemma_) for t in doc}
+    by_word = {t.text: (t.pos_, nlp.lemma(t)) for t in doc}
     assert by_word["said"] == ("VERB", "say")
     assert by_word["troops"] == ("NOUN", "troop")
     assert by_word["were"][0] == "AUX" and by_word["were"][1] == "be"
     assert by_word["Turkey"][0] == "PROPN"
     assert [d.text for d in nlp.pipe(["Syria.", "Oman."])] == ["Syria.", "Oman."]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ministers were meeting in Geneva, and the talks broke down twice.",
+        "Iran's forces had been shelling the hills; it's not over, officials said.",
+        "RUSSIA BEATS WALES 3-1 AS FANS CHEER IN CARDIFF",
+    ],
+)
+def test_lemmas_on_demand_are_the_lemmatizers(nlp: Any, spacy_lemmatizer: Any, text: str):
+    # only the tokens the features read are lemmatized, by a lemmatizer whose index of known lemmas is
+    # sets; each token must get what spaCy's own lemmatizer (lists) run over the whole Doc sets, the
+    # attribute ruler's lemmas ("'s" -> "be") included
+    doc = nlp(text)
+    on_demand = [nlp.lemma(t) for t in doc]
+    assert on_demand[0] and not all(t.lemma_ for t in doc)  # nothing lemmatized the Doc before
+    spacy_lemmatizer(doc)
+    assert on_demand == [t.lemma_ for t in doc]
 
 
 def test_tag_rules_read_the_attribute_rulers_one_token_rules():
