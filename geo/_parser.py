@@ -199,18 +199,24 @@ class Geoparser(Generic[G]):
     def _doubtful_alone(self, text: str, a: int, b: int, kinds: frozenset[str]) -> bool:
         """A name standing alone that recognition may take for a prominent place (a district seat, a
         town of the report's country) with no cue before it: the model reads it, lest it be a person's
-        ("said Monahan") or a firm's."""
+        ("said Monahan") or a firm's; and a large city named like a common word at a sentence's start."""
         name = text[a:b]
-        return (
-            not kinds & _SURE_KINDS
-            and not name.isupper()
-            and not common_word(name)
-            and self.gazetteer.max_population(name) < MIN_POPULATION_UNCONFIRMED
-            and not _LOCATIVE.search(text, max(0, a - 30), a)
-            and any(
-                code in _SEAT_CODES or (code or "").startswith("PPLA") or pop >= _FOCUS_TOWN_POPULATION
-                for _, code, pop in self._towns(name)
+        if kinds & _SURE_KINDS or name.isupper() or _LOCATIVE.search(text, max(0, a - 30), a):
+            return False
+        if common_word(name):
+            # "Paris said it was following the situation": a country's capital whose name is also a
+            # common word or a person's opens a sentence, where its capital letter says nothing;
+            # recognition takes it there only when the model calls it a place, so the model must read it
+            # (not any large town's: in local news "Jackson" or "Columbus" at a sentence's start is as
+            # often a person or a team)
+            before = text[:a].rstrip()
+            initial = not before or before.endswith((".", '"', "“", ":"))
+            return initial and any(
+                code == "PPLC" and pop >= MIN_POPULATION_UNCONFIRMED for _, code, pop in self._towns(name)
             )
+        return self.gazetteer.max_population(name) < MIN_POPULATION_UNCONFIRMED and any(
+            code in _SEAT_CODES or (code or "").startswith("PPLA") or pop >= _FOCUS_TOWN_POPULATION
+            for _, code, pop in self._towns(name)
         )
 
     def _parse_batch(self, docs: list[Document], year: int | None) -> Iterator[ParseResult]:

@@ -191,6 +191,20 @@ def test_the_dateline_country_makes_its_towns_prominent(parser):
     assert _located(result).get("Bor", (None, ""))[0] == "SS"
 
 
+def test_a_large_city_named_like_a_common_word_opens_a_sentence(parser):
+    """ "Paris" and "London" are frequent English words (and first names); at a sentence's start their
+    capital says nothing, so the model reads them, and calls them places."""
+    result = parser.parse("Gunmen killed 14 civilians near Mopti. Paris said it was following the situation.")
+    assert [(r.mention.text, r.place.country_code) for r in result.resolutions if r.place] == [
+        ("Mopti", "ML"),
+        ("Paris", "FR"),
+    ]
+    result = parser.parse("Fighting went on in Donetsk. London said it was watching closely.")
+    assert "London" in {r.mention.text for r in result.resolutions}
+    # a common word that is no large city is still not taken at a sentence's start
+    assert parser.parse("Hope said the talks had failed.").resolutions == ()
+
+
 # -- class 5: the countryside and outskirts of a town ---------------------------------------------------
 
 
