@@ -323,7 +323,8 @@ def open_gazetteer(
 
 
 _ADMIN_SUFFIX = re.compile(
-    r"^(?P<name>.+?)\s+(?:province|governorate|region|oblast|state|prefecture|department|wilaya|muhafazah)$",
+    r"^(?P<name>.+?)\s+"
+    r"(?:province|governorate|region|oblast|obl\.?|state|prefecture|department|wilaya|muhafazah)$",
     re.I,
 )
 _BORDER_PATTERNS = (

@@ -205,6 +205,13 @@ def test_a_large_city_named_like_a_common_word_opens_a_sentence(parser):
     assert parser.parse("Hope said the talks had failed.").resolutions == ()
 
 
+def test_an_abbreviated_oblast_is_the_province(parser):
+    """Ukrainian casualty reports write "Donetsk Obl": the oblast, not the city of Donetsk."""
+    result = parser.parse("A soldier was killed in enemy shelling at Kamyanka, Donetsk Obl. on Sept 30.")
+    provinces = [r for r in result.resolutions if r.mention.text.startswith("Donetsk")]
+    assert [(r.place.kind, r.place.country_code) for r in provinces if r.place] == [("admin1", "UA")]
+
+
 # -- class 5: the countryside and outskirts of a town ---------------------------------------------------
 
 
