@@ -51,6 +51,7 @@ def test_a_small_town_alone_is_not_taken(parser):
         "Militias were driven out of Tamu on Sunday.",
         "Artillery targets Tamu and nearby villages.",
         "Troops entered rebel-held Tamu after a week of fighting.",
+        "Rebels attacked Tamu on Monday, killing three soldiers.",
     ],
 )
 def test_the_words_around_a_small_town_make_it_a_place(parser, sentence):
@@ -114,6 +115,7 @@ def test_a_list_of_provinces_in_capitals_keeps_them_all(parser):
         ("The budget bill passed out of the House on Tuesday.", "House"),
         ("A Republican-controlled House will vote on it in May.", "House"),
         ("The senator kept out of Turner's quarrel with the board.", "Turner"),
+        ("Critics attacked Turner over the budget.", "Turner"),
     ],
 )
 def test_weaker_cues_take_no_common_word(parser, sentence, word):
