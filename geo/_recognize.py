@@ -305,8 +305,9 @@ def gazetteer_spans(text: str, index: NameIndex) -> list[tuple[int, int, frozens
                     i = j
                     matched = True
                     break
-                # "Syrian-Turkish", "US-led": a hyphenated token whose first part is a name
-                if j == i + 1 and ("-" in toks[sub[0]].text or "‐" in toks[sub[0]].text):
+                # "Syrian-Turkish", "US-led": a hyphenated token whose first part is a name (but not a
+                # foreign word of names whole: "dans le Nord-ouest")
+                if j == i + 1 and not doubtful and ("-" in toks[sub[0]].text or "‐" in toks[sub[0]].text):
                     first = re.split(r"[-‐]", toks[sub[0]].text)[0]
                     kinds = index.name_kinds(first)
                     if kinds:

@@ -212,6 +212,22 @@ def test_an_abbreviated_oblast_is_the_province(parser):
     assert [(r.place.kind, r.place.country_code) for r in provinces if r.place] == [("admin1", "UA")]
 
 
+def test_french_compass_points_are_no_foreign_province(parser):
+    """ "dans le Nord-ouest" is the north-west of the country the report is about, and "Région : Zone
+    Est" a heading: not Cameroon's North-West Province, Togo's Maritime Region or Burkina Faso's Est."""
+    for text in (
+        "RCA : trois personnes tuées au village Kaga, dans le Nord-ouest",
+        "République Centrafricaine : Région : Zone Est - Rapport hebdomadaire de la situation",
+        "Des combats ont eu lieu dans le Sud-est et au Centre.",
+    ):
+        result = parser.parse(text)
+        assert not {"Nord-ouest", "Nord", "Région", "Est", "Sud-est", "Sud", "Centre"} & {
+            r.mention.text for r in result.resolutions
+        }, text
+    # Nord-Kivu is a province, whatever its first word
+    assert "Nord-Kivu" in {r.mention.text for r in parser.parse("Fighting spread in Nord-Kivu.").resolutions}
+
+
 # -- class 5: the countryside and outskirts of a town ---------------------------------------------------
 
 
