@@ -228,6 +228,26 @@ def test_french_compass_points_are_no_foreign_province(parser):
     assert "Nord-Kivu" in {r.mention.text for r in parser.parse("Fighting spread in Nord-Kivu.").resolutions}
 
 
+@pytest.mark.parametrize(
+    ("sentence", "mention"),
+    [
+        ("Clashes were reported in the north of Syria.", "the north of Syria"),
+        ("Violence also flared in north-west of CAR on Sunday.", "north-west of CAR"),
+        (
+            "Rebels hold the north-western part of the Central African Republic.",
+            "the north-western part of the Central African Republic",
+        ),
+    ],
+)
+def test_the_north_of_a_country_is_its_northern_part(parser, sentence, mention):
+    # not a wedge beyond the border, nor "CAR" read as a village called Car
+    (res,) = [r for r in parser.parse(sentence).resolutions if r.mention.text == mention]
+    assert res.place is not None and res.place.kind == "part", res.reasons
+    # while a town's "north of" stays an offset from it
+    (town,) = parser.parse("Shelling hit villages 20 km north of Baghdad.").resolutions
+    assert town.place is not None and town.place.kind == "offset"
+
+
 # -- class 5: the countryside and outskirts of a town ---------------------------------------------------
 
 
