@@ -19,7 +19,9 @@ import pytest
 
 import gazetteer
 import geo
+from geomap import _batch
 from geomap._batch import Failure, Parsed, ParserSpec, _chunks, parse_stream
+from geomap._commands import mention_records
 from geomap._exit import Exit
 from geomap.cli import main
 
@@ -239,6 +241,38 @@ def test_partitions_are_cut_by_documents_and_by_text() -> None:
     # 1,000 characters at most: a partition of long reports is cut sooner.
     assert [len(c) for c in _chunks(docs, 4, 1000)] == [3, 3, 3, 1]
     assert [d.id for c in _chunks(docs, 4, 1000) for d in c] == [d.id for d in docs]
+
+
+def test_the_first_chunks_are_small_and_grow_each_round() -> None:
+    """Small first chunks reach every worker soon; later ones double, one round per worker, up to ``size``."""
+    docs = [geo.Document(id=f"d{i}", text="x" * 10) for i in range(40)]
+    sizes = [len(c) for c in _chunks(docs, 8, first=2, rounds=2)]
+    assert sizes == [2, 2, 4, 4, 8, 8, 8, 4]
+    assert [len(c) for c in _chunks(docs, 8, first=2)] == [2, 4, 8, 8, 8, 8, 2]
+    # The characters still cut a chunk: once it holds 35 characters, here at its fourth document.
+    assert [len(c) for c in _chunks(docs[:12], 8, 35, first=2)] == [2, 4, 4, 2]
+    assert [d.id for c in _chunks(docs, 8, first=2, rounds=2) for d in c] == [d.id for d in docs]
+
+
+def test_how_documents_are_chunked_does_not_change_what_is_found(
+    gaz: gazetteer.Gazetteer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The model reads a chunk's statements in one batch: one document at a time gives the same mentions."""
+    parser = geo.Geoparser(gaz, nlp=geo.load_model(), roles=geo.load_roles())
+    docs = [geo.Document(id=f"d{i}", text=wire_report(i)) for i in range(24)]
+    docs.append(geo.Document(id="long", text=" ".join(wire_report(i) for i in range(30))))
+
+    def found() -> list[tuple[str, Any]]:
+        return [
+            (o.doc_id, list(mention_records(o.value)))
+            for o in parse_stream(docs, ParserSpec(), parser=parser)
+            if isinstance(o, Parsed)
+        ]
+
+    batched = found()
+    monkeypatch.setattr(_batch, "CHUNK", 1)
+    assert found() == batched
+    assert len(batched) == len(docs) and sum(len(records) for _, records in batched) > 100
 
 
 def _thread_settings(result: geo.ParseResult) -> tuple[str | None, ...]:
