@@ -29,6 +29,7 @@ from typing import Any
 import gazetteer
 import geo
 from geo import Document, ParseResult
+from geo._roles import load_model_and_roles
 
 __all__ = ["ClusterError", "Failure", "Parsed", "ParserSpec", "parse_dask", "parse_stream"]
 
@@ -88,9 +89,9 @@ class ParserSpec:
     def build(self, *, online: Any = None) -> geo.Geoparser:
         gaz = gazetteer.open_gazetteer(self.gazetteer, progress=self.progress)
         try:
-            nlp = geo.load_model() if self.model else None
-            # The names whose role is in doubt (a capital, a country) are read from their sentence's parse.
-            roles = geo.load_roles() if self.model else None
+            # The entity recogniser, and the parse that reads the names whose role is in doubt (a
+            # capital, a country) from their sentence: one load of spaCy's pipeline for both.
+            nlp, roles = load_model_and_roles() if self.model else (None, None)
             vocabulary = geo.load_vocabulary(self.activities) if self.activities else None
         except BaseException:
             gaz.close()

@@ -279,6 +279,25 @@ def test_how_documents_are_chunked_does_not_change_what_is_found(
     assert len(batched) == len(docs) and sum(len(records) for _, records in batched) > 100
 
 
+def test_one_load_of_the_model_finds_what_two_loads_find(gaz: gazetteer.Gazetteer) -> None:
+    """A worker's parser loads spaCy's pipeline once for the recogniser and the role parse: same results."""
+    docs = [geo.Document(id=f"d{i}", text=wire_report(i)) for i in range(20)]
+    docs += [
+        geo.Document(id="roles", text="Syria said Turkey shelled Kobani. Russia and Iran met in Tehran."),
+        geo.Document(id="people", text="Jordan Peterson met Paris Hilton in Washington, officials said."),
+    ]
+    built = ParserSpec(gazetteer=str(gaz.path)).build()
+    try:
+        assert built.nlp.pipe_names == ["ner"] and "ner" not in built.roles.nlp.pipe_names
+        shared = [list(mention_records(r)) for r in built.parse_documents(docs)]
+    finally:
+        built.gazetteer.close()
+    separate = geo.Geoparser(gaz, nlp=geo.load_model(), roles=geo.load_roles())
+    assert shared == [list(mention_records(r)) for r in separate.parse_documents(docs)]
+    roles = {r["text"]: r["role"] for r in shared[-2]}
+    assert roles["Syria"] == "actor" and roles["Kobani"] == "location"
+
+
 def _thread_settings(result: geo.ParseResult) -> tuple[str | None, ...]:
     """A transform that reports what the worker process it runs in was started with."""
     return tuple(os.environ.get(name) for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"))
