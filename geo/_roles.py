@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ._role_model import DEFAULT_PARSER, RoleModel, RoleParser, TagRules, load_parser
+from ._role_model import DEFAULT_PARSER, RoleModel, load_parser, role_parser
 from ._types import Kind, Mention, Role, Statement
 
 __all__ = ["RoleReader", "form_role", "load_model_and_roles", "load_roles", "role_of"]
@@ -135,7 +135,8 @@ def load_model_and_roles(
 
     The two read different components of the same spaCy pipeline (the recogniser; the tagger, parser
     and lemmatizer), so the pipeline is loaded once and the recogniser moved into a pipeline of its
-    own that shares the vocabulary and the tokenizer: a process that parses with both (each ``-j``
+    own that shares the vocabulary and the tokenizer (the rest set up by :func:`role_parser`, as
+    :func:`load_parser` sets up its own load): a process that parses with both (each ``-j``
     worker) saves a second load, about 0.4 s of CPU.  Each component is the same object with the same
     weights, so what each computes is unchanged (tests/test_batch.py compares the two ways on reports).
     A pipeline whose recogniser listens to the shared ``tok2vec`` layer cannot be split so; it is
@@ -152,10 +153,4 @@ def load_model_and_roles(
     ner.tokenizer = full.tokenizer
     ner.add_pipe("ner", source=full)
     full.remove_pipe("ner")
-    # What load_parser (geo/_role_model.py) does after its own load: the attribute ruler's one-token
-    # rules as look-ups, and the lemmatizer run after them.
-    rules = TagRules.of(full.get_pipe("attribute_ruler").patterns)
-    lemmatizer = full.get_pipe("lemmatizer")
-    full.disable_pipe("attribute_ruler")
-    full.disable_pipe("lemmatizer")
-    return ner, RoleReader(RoleModel.load(path), RoleParser(full, rules, lemmatizer))
+    return ner, RoleReader(RoleModel.load(path), role_parser(full))
