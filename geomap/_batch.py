@@ -37,9 +37,10 @@ log = logging.getLogger("geomap")
 
 #: Documents parsed together, at most (one task of a ``-j`` worker; one batch with ``-j 1``): the model
 #: reads a chunk's statements in one batch and the role parser each distinct statement once, so larger
-#: chunks cost less per document.  With the model, 2,048 short wire reports in chunks of 8, 32, 128 and
-#: 512 spent 7.2, 6.2, 5.3 and 4.4-4.6 s of CPU (benchmarks/SCALE.md), with the same output; 128 keeps
-#: most of that and a short tail, when one worker parses the last chunk alone.
+#: chunks cost less per document.  With the model, 2,000 short wire reports in chunks of 8, 32 and 128
+#: spent 7.2, 6.2 and 5.3 s of CPU, 2,048 in chunks of 256 and 512 5.4 and 4.4 s (benchmarks/SCALE.md),
+#: with the same output; 128 keeps most of that and a short tail, when one worker parses the last chunk
+#: alone.
 CHUNK = 128
 #: Characters of text per chunk, at most: a chunk of long reports is cut sooner, so that the workers'
 #: chunks stay comparable in time and memory (about 30 news articles, several hundred statements).
