@@ -2,6 +2,7 @@
 
     PYTHONPATH=. python benchmarks/bench_scale.py [--docs 10000] [--memory 1000,10000] [--model]
                                                   [--wait-idle 300] [--stages 3000]
+                                                  [--command parse|map] [--repeat 3] [--runners "-j 1,-j 2"]
 
 1. Start-up: ``geomap parse --no-model`` of one short report (best of 3), and the slowest imports of
    ``python -X importtime``.
@@ -9,7 +10,9 @@
    tests/wire_corpus.py) with ``-j 1``, ``-j 2`` and ``--dask local``: wall time, CPU time of every
    process of the run, documents per second, speed-up over ``-j 1`` (wall, and what the CPU times
    give on idle cores), and whether the output is byte-identical to ``-j 1``.  Without the model
-   (``--no-model``) unless ``--model``: the point here is the runner, not the parser.
+   (``--no-model``) unless ``--model``: the point here is the runner, not the parser.  ``--command map``
+   times ``geomap map`` (HTML, GeoJSON, CSV; the GeoJSON and CSV compared) instead; ``--repeat N`` runs
+   the runners in turn N times and adds each one's medians, so that a neighbour's load falls on all.
 3. ``geomap map`` (HTML, GeoJSON, CSV) on each size of ``--memory``, as a user runs it (with the model)
    with ``-j 1`` and ``-j 2``: peak resident memory of the largest process (``wait4``) and of the whole
    process tree (sampled every 50 ms), and the ratio to the first size.
@@ -31,6 +34,7 @@ import hashlib
 import os
 import platform
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -97,8 +101,8 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def run(args: list[str], out: Path | None = None, *, idle: float = 0) -> Run:
-    """Run ``geomap ARGS`` in a fresh process and measure it; ``out``'s SHA-256 as the digest."""
+def run(args: list[str], outs: list[Path] | None = None, *, idle: float = 0) -> Run:
+    """Run ``geomap ARGS`` in a fresh process and measure it; the SHA-256 of ``outs`` as the digest."""
     wait_idle(idle)
     load = os.getloadavg()[0]
     started = time.perf_counter()
@@ -122,33 +126,84 @@ def run(args: list[str], out: Path | None = None, *, idle: float = 0) -> Run:
     stderr = proc.stderr.read().decode() if proc.stderr else ""
     if status != 0:
         raise SystemExit(f"geomap {' '.join(args)} failed ({status}):\n{stderr}")
-    digest = hashlib.sha256(out.read_bytes()).hexdigest()[:16] if out else ""
+    digest = ""
+    if outs:
+        sha = hashlib.sha256()
+        for out in outs:
+            sha.update(out.read_bytes())
+        digest = sha.hexdigest()[:16]
     return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, peak[0], digest, load)
 
 
-def bench_cores(tmp: Path, docs: int, model: list[str], idle: float) -> None:
+#: The runners of section 2, by name: the flags each gives ``geomap``.
+RUNNERS = {"-j 1": ["-j", "1"], "-j 2": ["-j", "2"], "--dask local": ["--dask", "local"]}
+
+
+def bench_cores(
+    tmp: Path, docs: int, model: list[str], idle: float, *, command: str = "parse", repeat: int = 1,
+    runners: list[str] | None = None,
+) -> None:  # fmt: skip
+    """``geomap COMMAND`` on ``docs`` reports with each runner, ``repeat`` times in turn.
+
+    The runners alternate (-j 1, -j 2, --dask local, -j 1, ...), so that a neighbour's load falls on
+    all of them alike; each run is printed, then each runner's median.  For ``map`` the digest is of
+    the GeoJSON and the CSV together (the HTML page holds folium's random ids).
+    """
+    names = runners or list(RUNNERS)
     corpus = write_jsonl(tmp / f"wire{docs}.jsonl", docs)
-    print(f"\n2. parse {docs:,} short wire reports ({corpus.stat().st_size / 1e6:.2f} MB), {' '.join(model)}")
-    print(
+    what = "with the model" if not model else " ".join(model)
+    print(f"\n2. {command} {docs:,} short wire reports ({corpus.stat().st_size / 1e6:.2f} MB), {what}")
+    header = (
         f"{'runner':<14} {'wall s':>7} {'docs/s':>7} {'speed-up':>8} {'CPU s':>7} {'CPU/-j 1':>8} "
         f"{'idle est.':>9} {'load':>5}  same output as -j 1"
     )
-    base: Run | None = None
-    for name, flags in (("-j 1", ["-j", "1"]), ("-j 2", ["-j", "2"]), ("--dask local", ["--dask", "local"])):
-        out = tmp / f"parse-{name.replace(' ', '')}.jsonl"
-        r = run(["parse", str(corpus), *model, "-q", *flags, "-o", str(out)], out, idle=idle)
-        base = base or r
-        same = "yes" if r.digest == base.digest else f"NO ({r.digest} vs {base.digest})"
-        ratio = r.cpu / base.cpu
-        # On N idle cores a run whose processes spend R times the CPU of -j 1 is about N / R faster.
-        estimate = 1.0 if r is base else min(2, os.cpu_count() or 1) / ratio
-        print(
-            f"{name:<14} {r.wall:>7.1f} {docs / r.wall:>7.1f} {base.wall / r.wall:>7.2f}x {r.cpu:>7.1f} "
-            f"{ratio:>7.2f}x {estimate:>8.2f}x {r.load:>5.2f}  {same}"
-        )
+    print(header)
+    runs: dict[str, list[Run]] = {name: [] for name in names}
+    for _ in range(repeat):
+        for name in names:
+            out = tmp / f"{command}-{name.replace(' ', '')}"
+            if command == "parse":
+                args = ["parse", str(corpus), *model, "-q", *RUNNERS[name], "-o", str(out / "p.jsonl")]
+                outputs = [out / "p.jsonl"]
+            else:
+                args = ["map", str(corpus), *model, "-q", *RUNNERS[name], "-o", str(out / "m.html"),
+                        "--geojson", str(out / "p.geojson"), "--csv", str(out / "m.csv")]  # fmt: skip
+                outputs = [out / "p.geojson", out / "m.csv"]
+            out.mkdir(exist_ok=True)
+            runs[name].append(run(args, outputs, idle=idle))
+            print(_row(name, runs[name][-1], runs[names[0]][0], docs), flush=True)
+    if repeat > 1:
+        print(f"medians of {repeat} runs:")
+        medians = {name: _median(rs) for name, rs in runs.items()}
+        for name in names:
+            print(_row(name, medians[name], medians[names[0]], docs))
     print(
         "(CPU/-j 1: the CPU time of all the run's processes against -j 1's; idle est.: the speed-up that "
         "gives on two idle cores, 2 / that ratio)"
+    )
+
+
+def _median(runs: list[Run]) -> Run:
+    """Each measure's median over ``runs`` (the digest of the first: they should all agree)."""
+
+    def mid(values: list[float]) -> float:
+        return statistics.median(values)
+
+    return Run(
+        mid([r.wall for r in runs]), mid([r.cpu for r in runs]), int(mid([r.largest for r in runs])),
+        int(mid([r.tree for r in runs])), runs[0].digest if len({r.digest for r in runs}) == 1 else "varies",
+        mid([r.load for r in runs]),
+    )  # fmt: skip
+
+
+def _row(name: str, r: Run, base: Run, docs: int) -> str:
+    same = "yes" if r.digest == base.digest else f"NO ({r.digest} vs {base.digest})"
+    ratio = r.cpu / base.cpu
+    # On N idle cores a run whose processes spend R times the CPU of -j 1 is about N / R faster.
+    estimate = 1.0 if name == "-j 1" else min(2, os.cpu_count() or 1) / ratio
+    return (
+        f"{name:<14} {r.wall:>7.1f} {docs / r.wall:>7.1f} {base.wall / r.wall:>7.2f}x {r.cpu:>7.1f} "
+        f"{ratio:>7.2f}x {estimate:>8.2f}x {r.load:>5.2f}  {same}"
     )
 
 
@@ -277,6 +332,18 @@ def main() -> None:
     )
     ap.add_argument("--stages", type=int, default=0, metavar="N", help="also section 4 on N reports")
     ap.add_argument("--skip", default="", help="comma-separated: startup, cores, memory")
+    ap.add_argument(
+        "--command",
+        default="parse",
+        choices=("parse", "map"),
+        help="what section 2 runs (map: HTML, GeoJSON, CSV)",
+    )
+    ap.add_argument("--repeat", type=int, default=1, help="section 2: each runner this many times, in turn")
+    ap.add_argument(
+        "--runners",
+        default=",".join(RUNNERS),
+        help=f"section 2's runners, comma-separated: {', '.join(RUNNERS)}",
+    )
     args = ap.parse_args()
     skip = set(args.skip.split(","))
     print(machine())
@@ -285,7 +352,10 @@ def main() -> None:
         if "startup" not in skip:
             bench_startup(Path(tmp), args.wait_idle)
         if "cores" not in skip:
-            bench_cores(Path(tmp), args.docs, [] if args.model else ["--no-model"], args.wait_idle)
+            bench_cores(
+                Path(tmp), args.docs, [] if args.model else ["--no-model"], args.wait_idle,
+                command=args.command, repeat=args.repeat, runners=args.runners.split(","),
+            )  # fmt: skip
         if "memory" not in skip:
             bench_memory(
                 Path(tmp),

@@ -39,6 +39,7 @@ __all__ = [
     "RoleParser",
     "TagRules",
     "load_parser",
+    "role_parser",
     "rule_role",
 ]
 
@@ -76,7 +77,12 @@ def load_parser(name: str = DEFAULT_PARSER) -> RoleParser:
     """
     import spacy
 
-    nlp: Any = spacy.load(name, exclude=["ner", "senter"])
+    return role_parser(spacy.load(name, exclude=["ner", "senter"]))
+
+
+def role_parser(nlp: Any) -> RoleParser:
+    """A :class:`RoleParser` over ``nlp``, a loaded spaCy pipeline with a tagger, a parser, an attribute
+    ruler and a lemmatizer, set up as :func:`load_parser` describes (``nlp`` is changed and kept)."""
     rules = TagRules.of(nlp.get_pipe("attribute_ruler").patterns)
     lemmatizer = nlp.get_pipe("lemmatizer")
     lemmatizer(nlp.make_doc(""))  # checks its tables are there, as running it on a Doc would

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -28,13 +29,26 @@ from typing import Any
 import gazetteer
 import geo
 from geo import Document, ParseResult
+from geo._roles import load_model_and_roles
 
 __all__ = ["ClusterError", "Failure", "Parsed", "ParserSpec", "parse_dask", "parse_stream"]
 
 log = logging.getLogger("geomap")
 
-#: Documents a worker parses per task: large enough to batch the model, small enough to keep order cheap.
-CHUNK = 8
+#: Documents parsed together, at most (one task of a ``-j`` worker; one batch with ``-j 1``): the model
+#: reads a chunk's statements in one batch and the role parser each distinct statement once, so larger
+#: chunks cost less per document.  With the model, 2,000 short wire reports in chunks of 8, 32 and 128
+#: spent 7.2, 6.2 and 5.3 s of CPU, 2,048 in chunks of 256 and 512 5.4 and 4.4 s (benchmarks/SCALE.md),
+#: with the same output; 128 keeps most of that and a short tail, when one worker parses the last chunk
+#: alone.
+CHUNK = 128
+#: Characters of text per chunk, at most: a chunk of long reports is cut sooner, so that the workers'
+#: chunks stay comparable in time and memory (about 30 news articles, several hundred statements).
+CHUNK_CHARS = 100_000
+#: Documents in the first chunks: they double each round (one chunk per process) up to :data:`CHUNK`, so
+#: the first results come out soon (a stream read from a pipe) and a short input still reaches every
+#: worker.
+FIRST_CHUNK = 8
 #: Chunks in flight per worker.
 AHEAD = 3
 #: Documents per Dask task, at most: a task costs a few milliseconds of the scheduler's, the client's
@@ -76,9 +90,9 @@ class ParserSpec:
     def build(self, *, online: Any = None) -> geo.Geoparser:
         gaz = gazetteer.open_gazetteer(self.gazetteer, progress=self.progress)
         try:
-            nlp = geo.load_model() if self.model else None
-            # The names whose role is in doubt (a capital, a country) are read from their sentence's parse.
-            roles = geo.load_roles() if self.model else None
+            # The entity recogniser, and the parse that reads the names whose role is in doubt (a
+            # capital, a country) from their sentence: one load of spaCy's pipeline for both.
+            nlp, roles = load_model_and_roles() if self.model else (None, None)
             vocabulary = geo.load_vocabulary(self.activities) if self.activities else None
         except BaseException:
             gaz.close()
@@ -151,17 +165,33 @@ def _parse_chunk(
     return out
 
 
-def _chunks(docs: Iterable[Document], size: int, chars: int | None = None) -> Iterator[list[Document]]:
-    """``docs`` in lists of ``size`` documents, or fewer once they hold ``chars`` characters of text."""
+def _chunks(
+    docs: Iterable[Document],
+    size: int,
+    chars: int | None = None,
+    *,
+    first: int | None = None,
+    rounds: int = 1,
+) -> Iterator[list[Document]]:
+    """``docs`` in lists of ``size`` documents, or fewer once they hold ``chars`` characters of text.
+
+    With ``first``, the first lists hold ``first`` documents and the size doubles every ``rounds`` lists
+    until it reaches ``size``.
+    """
+    limit = size if first is None else min(first, size)
+    cut = 0
     chunk: list[Document] = []
     held = 0
     for doc in docs:
         chunk.append(doc)
         held += len(doc.text)
-        if len(chunk) >= size or (chars is not None and held >= chars):
+        if len(chunk) >= limit or (chars is not None and held >= chars):
             yield chunk
             chunk = []
             held = 0
+            cut += 1
+            if limit < size and cut % rounds == 0:
+                limit = min(size, 2 * limit)
     if chunk:
         yield chunk
 
@@ -174,6 +204,9 @@ _worker: tuple[geo.Geoparser, ParserSpec, Callable[[ParseResult], Any]] | None =
 def _init_worker(spec: ParserSpec, transform: Callable[[ParseResult], Any]) -> None:
     global _worker
     _worker = (spec.build(), spec, transform)
+    # The model, the gazetteer's tables and the modules loaded so far live as long as the worker: moved
+    # out of the collector's generations, they are not traversed again at each full collection.
+    gc.freeze()
     # The main process shows progress and handles Ctrl-C; workers stop when it closes the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
@@ -238,7 +271,7 @@ def parse_stream(
     if jobs <= 1:
         own = parser if parser is not None else spec.build()
         try:
-            for chunk in _chunks(docs, CHUNK):
+            for chunk in _chunks(docs, CHUNK, CHUNK_CHARS, first=FIRST_CHUNK):
                 yield from _parse_chunk(own, chunk, spec.year, transform)
         finally:
             if parser is None:
@@ -258,7 +291,7 @@ def parse_stream(
     ):
         pending: collections.deque[Future[list[Outcome]]] = collections.deque()
         try:
-            for chunk in _chunks(docs, CHUNK):
+            for chunk in _chunks(docs, CHUNK, CHUNK_CHARS, first=FIRST_CHUNK, rounds=jobs):
                 pending.append(pool.submit(_work, chunk))
                 while len(pending) > jobs * AHEAD:
                     yield from pending.popleft().result()

@@ -12,9 +12,11 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -405,6 +407,29 @@ def basemap_geojson(gaz: gazetteer.Gazetteer) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
+def _basemap_of(name: str | None) -> dict[str, Any]:
+    with gazetteer.open_gazetteer(name) as gaz:
+        return basemap_geojson(gaz)
+
+
+def _meanwhile(work: Callable[[], Any]) -> Future[Any]:
+    """``work()`` started in a thread of this process: its result (or exception) when asked for.
+
+    A daemon thread, so that an interrupted run does not wait for it to finish.
+    """
+    future: Future[Any] = Future()
+
+    def run() -> None:
+        if future.set_running_or_notify_cancel():
+            try:
+                future.set_result(work())
+            except BaseException as exc:
+                future.set_exception(exc)
+
+    threading.Thread(target=run, name="geomap-meanwhile", daemon=True).start()
+    return future
+
+
 def _write_output(path: str, write: Callable[[str], object]) -> None:
     """Run ``write`` on ``path``; for ``-`` on a temporary file whose bytes then go to stdout."""
     if path != "-":
@@ -437,11 +462,19 @@ def _cmd_map(args: argparse.Namespace) -> int:
         outputs.append(("--parquet", args.parquet))
     _check_outputs(outputs)
     tally = _Tally()
+    # The Natural Earth outlines are always drawn: the map works with no network, and online tiles
+    # only go over them once one loads.  With -j or --dask this process mostly waits while the
+    # workers parse, so it draws them meanwhile rather than after the last report: from the first
+    # result on, when the gazetteer has been opened (built, on a first run) and the workers are busy.
+    parallel = args.jobs > 1 or bool(args.dask)
+    basemap: Future[dict[str, Any]] | None = None
     # Each document is reduced to its rows and places where it is parsed (a worker with -j or --dask),
     # and only that is kept: one geometry per place, however many documents mention it.
     builder = FeatureBuilder()
     try:
         for parsed in _outcomes(args, tally, document_part):
+            if parallel and basemap is None:
+                basemap = _meanwhile(lambda: _basemap_of(args.gazetteer))
             builder.add(parsed.value)
     except gazetteer.OnlineGeocoderError as exc:
         print(f"geomap: error: {exc}", file=sys.stderr)
@@ -456,12 +489,9 @@ def _cmd_map(args: argparse.Namespace) -> int:
     for option, path in outputs:
         try:
             if option == "-o":
-                # The Natural Earth outlines are always drawn: the map works with no network, and
-                # online tiles only go over them once one loads.
-                with gazetteer.open_gazetteer(args.gazetteer) as gaz:
-                    basemap = basemap_geojson(gaz)
+                outlines = basemap.result() if basemap is not None else _basemap_of(args.gazetteer)
 
-                def write_html(p: str, basemap: dict[str, Any] | None = basemap) -> None:
+                def write_html(p: str, basemap: dict[str, Any] | None = outlines) -> None:
                     maps.write_map(
                         fs, p, offline=args.offline, tiles=args.tiles, basemap=basemap, title=args.title
                     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -19,7 +20,9 @@ import pytest
 
 import gazetteer
 import geo
+from geomap import _batch
 from geomap._batch import Failure, Parsed, ParserSpec, _chunks, parse_stream
+from geomap._commands import mention_records
 from geomap._exit import Exit
 from geomap.cli import main
 
@@ -194,6 +197,9 @@ def test_two_processes_write_exactly_what_one_writes(tmp_path: Path) -> None:
             parse.stdout,
             (out / "p.geojson").read_bytes(),
             (out / "m.csv").read_bytes(),
+            # The page too (with -j its basemap is drawn while the workers parse), folium's random
+            # element ids aside.
+            re.sub(rb"[0-9a-f]{32}", b"ID", (out / "m.html").read_bytes()),
         )
     assert outs["1"] == outs["2"]
     assert len(outs["1"][0].splitlines()) > 100
@@ -239,6 +245,57 @@ def test_partitions_are_cut_by_documents_and_by_text() -> None:
     # 1,000 characters at most: a partition of long reports is cut sooner.
     assert [len(c) for c in _chunks(docs, 4, 1000)] == [3, 3, 3, 1]
     assert [d.id for c in _chunks(docs, 4, 1000) for d in c] == [d.id for d in docs]
+
+
+def test_the_first_chunks_are_small_and_grow_each_round() -> None:
+    """Small first chunks reach every worker soon; later ones double, one round per worker, up to ``size``."""
+    docs = [geo.Document(id=f"d{i}", text="x" * 10) for i in range(40)]
+    sizes = [len(c) for c in _chunks(docs, 8, first=2, rounds=2)]
+    assert sizes == [2, 2, 4, 4, 8, 8, 8, 4]
+    assert [len(c) for c in _chunks(docs, 8, first=2)] == [2, 4, 8, 8, 8, 8, 2]
+    # The characters still cut a chunk: once it holds 35 characters, here at its fourth document.
+    assert [len(c) for c in _chunks(docs[:12], 8, 35, first=2)] == [2, 4, 4, 2]
+    assert [d.id for c in _chunks(docs, 8, first=2, rounds=2) for d in c] == [d.id for d in docs]
+
+
+def test_how_documents_are_chunked_does_not_change_what_is_found(
+    gaz: gazetteer.Gazetteer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The model reads a chunk's statements in one batch: one document at a time gives the same mentions."""
+    parser = geo.Geoparser(gaz, nlp=geo.load_model(), roles=geo.load_roles())
+    docs = [geo.Document(id=f"d{i}", text=wire_report(i)) for i in range(24)]
+    docs.append(geo.Document(id="long", text=" ".join(wire_report(i) for i in range(30))))
+
+    def found() -> list[tuple[str, Any]]:
+        return [
+            (o.doc_id, list(mention_records(o.value)))
+            for o in parse_stream(docs, ParserSpec(), parser=parser)
+            if isinstance(o, Parsed)
+        ]
+
+    batched = found()
+    monkeypatch.setattr(_batch, "CHUNK", 1)
+    assert found() == batched
+    assert len(batched) == len(docs) and sum(len(records) for _, records in batched) > 100
+
+
+def test_one_load_of_the_model_finds_what_two_loads_find(gaz: gazetteer.Gazetteer) -> None:
+    """A worker's parser loads spaCy's pipeline once for the recogniser and the role parse: same results."""
+    docs = [geo.Document(id=f"d{i}", text=wire_report(i)) for i in range(20)]
+    docs += [
+        geo.Document(id="roles", text="Syria said Turkey shelled Kobani. Russia and Iran met in Tehran."),
+        geo.Document(id="people", text="Jordan Peterson met Paris Hilton in Washington, officials said."),
+    ]
+    built = ParserSpec(gazetteer=str(gaz.path)).build()
+    try:
+        assert built.nlp.pipe_names == ["ner"] and "ner" not in built.roles.nlp.pipe_names
+        shared = [list(mention_records(r)) for r in built.parse_documents(docs)]
+    finally:
+        built.gazetteer.close()
+    separate = geo.Geoparser(gaz, nlp=geo.load_model(), roles=geo.load_roles())
+    assert shared == [list(mention_records(r)) for r in separate.parse_documents(docs)]
+    roles = {r["text"]: r["role"] for r in shared[-2]}
+    assert roles["Syria"] == "actor" and roles["Kobani"] == "location"
 
 
 def _thread_settings(result: geo.ParseResult) -> tuple[str | None, ...]:
