@@ -9,7 +9,7 @@ from ._borders import Border
 from ._errors import GeoError, LanguageDataError, VocabularyError, WeightsError
 from ._gazetteer import Candidate, NameIndex, PlaceSource
 from ._parser import DEFAULT_MODEL, Geoparser, load_model, parse
-from ._roles import RoleReader, load_roles
+from ._roles import RoleReader, load_model_and_roles, load_roles
 from ._scoring import MIN_SCORE, Weights, load_weights
 from ._statements import categorize, load_vocabulary, statements
 from ._types import (
@@ -65,6 +65,7 @@ __all__ = [
     "WeightsError",
     "categorize",
     "load_model",
+    "load_model_and_roles",
     "load_roles",
     "load_vocabulary",
     "load_weights",

@@ -29,7 +29,6 @@ from typing import Any
 import gazetteer
 import geo
 from geo import Document, ParseResult
-from geo._roles import load_model_and_roles
 
 __all__ = ["ClusterError", "Failure", "Parsed", "ParserSpec", "parse_dask", "parse_stream"]
 
@@ -92,7 +91,7 @@ class ParserSpec:
         try:
             # The entity recogniser, and the parse that reads the names whose role is in doubt (a
             # capital, a country) from their sentence: one load of spaCy's pipeline for both.
-            nlp, roles = load_model_and_roles() if self.model else (None, None)
+            nlp, roles = geo.load_model_and_roles() if self.model else (None, None)
             vocabulary = geo.load_vocabulary(self.activities) if self.activities else None
         except BaseException:
             gaz.close()
