@@ -165,7 +165,10 @@ class _VersionAction(argparse.Action):
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: Any, *_: Any) -> NoReturn:
         path = getattr(namespace, "gazetteer", None) or os.environ.get("GEOMAP_GAZETTEER")
-        print(version_text(path))
+        try:
+            print(version_text(path), flush=True)
+        except BrokenPipeError:
+            _quiet_stdout()  # `geomap --version | head -1`, as install.sh runs it: no traceback
         parser.exit()
 
 

@@ -169,6 +169,19 @@ def test_head_closing_the_pipe_is_not_an_error(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr and "Broken pipe" not in proc.stderr
 
 
+def test_version_into_a_closed_pipe_is_not_an_error() -> None:
+    # install.sh runs `geomap --version | head -1`: a reader gone before the versions are written must
+    # cost no traceback (the read end is closed before the process has even started up)
+    command = [sys.executable, "-m", "geomap", "--version"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.close()
+        err = proc.stderr.read()
+        code = proc.wait(timeout=120)
+    assert code == 0
+    assert "Traceback" not in err and "Broken pipe" not in err, err
+
+
 def test_dash_o_dash_is_stdout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     corpus = write_corpus(tmp_path / "c", 2)
     assert main(["parse", str(corpus), "--no-model", "-o", "-"]) == Exit.OK
