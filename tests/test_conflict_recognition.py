@@ -9,25 +9,16 @@ sentence here was written for these tests.
 from __future__ import annotations
 
 import pytest
+from recognition_util import located as _located
+from recognition_util import texts as _texts
 
-import geo
-from geo import Geoparser
 from geo._recognize import caseless, common_word
 from geo._statements import parse_dateline
 
 
 @pytest.fixture(scope="module")
-def parser(gaz):
-    return Geoparser(gaz, nlp=geo.load_model())
-
-
-def _located(result) -> dict[str, tuple[str | None, str]]:
-    """Mention text -> (country of its place, role), for the resolved mentions of a report."""
-    return {r.mention.text: (r.place.country_code, r.role) for r in result.resolutions if r.place is not None}
-
-
-def _texts(result) -> list[str]:
-    return [r.mention.text for r in result.resolutions]
+def parser(model_parser):
+    return model_parser
 
 
 # -- class 1: well-known places need no cue -------------------------------------------------------------

@@ -10,23 +10,13 @@ name inside an organisation's name stays no location.  Every sentence here was w
 from __future__ import annotations
 
 import pytest
-
-import geo
-from geo import Geoparser
+from recognition_util import located as _located
+from recognition_util import texts as _texts
 
 
 @pytest.fixture(scope="module")
-def parser(gaz):
-    return Geoparser(gaz, nlp=geo.load_model())
-
-
-def _located(result) -> dict[str, tuple[str | None, str]]:
-    """Mention text -> (country of its place, role), for the resolved mentions of a report."""
-    return {r.mention.text: (r.place.country_code, r.role) for r in result.resolutions if r.place is not None}
-
-
-def _texts(result) -> list[str]:
-    return [r.mention.text for r in result.resolutions]
+def parser(model_parser):
+    return model_parser
 
 
 def test_a_small_town_alone_is_not_taken(parser):
