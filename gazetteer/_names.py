@@ -107,8 +107,8 @@ _SOUND_TAILS = ("oun", "iyeh", "iye", "iyah", "ieh", "eh", "ya")
 _JOINED_ARTICLE = re.compile(r"^[ae](?:t|d|r|z|s|n)?(t|d|r|z|s|n|sh|th|dh)\1(?=[a-z]{2})")
 #: Ukrainian and Russian adjective endings (-yy/-yi/-iy/-ij/-ii: "Velykyi"/"Velykyy"/"Velikiy"), folded
 #: before doubled letters are.
-_SLAVIC_ENDING = re.compile(r"(?<=[a-z]{2})(?:yy|yi|iy|ij|ii)$")
 _SLAVIC_TAILS = ("yy", "yi", "iy", "ij", "ii")
+_SLAVIC_ENDING = re.compile(r"(?<=[a-z]{2})(?:" + "|".join(_SLAVIC_TAILS) + ")$")
 #: A run of vowels, or of the letters that romanisations write for a vowel or a glide: y and i (Ukrainian
 #: "Kamyanka"/"Kamianka"), and j and w where no vowel follows, as the second half of a diphthong
 #: ("Menbej"/"Manbij", "Mawsil"/"Mosul").  Before a vowel they are consonants ("Miyakojima", "Huwayjah"),
