@@ -20,6 +20,7 @@ from ._recognize import (
     gazetteer_spans,
     person_name_words,
     recognize,
+    sentence_initial,
 )
 from ._resolve import RoleAsk, read_roles, resolve_mentions
 from ._roles import RoleReader, load_roles
@@ -209,9 +210,7 @@ class Geoparser(Generic[G]):
             # recognition takes it there only when the model calls it a place, so the model must read it
             # (not any large town's: in local news "Jackson" or "Columbus" at a sentence's start is as
             # often a person or a team)
-            before = text[:a].rstrip()
-            initial = not before or before.endswith((".", '"', "“", ":"))
-            return initial and any(
+            return sentence_initial(text, a) and any(
                 code == "PPLC" and pop >= MIN_POPULATION_UNCONFIRMED for _, code, pop in self._towns(name)
             )
         return self.gazetteer.max_population(name) < MIN_POPULATION_UNCONFIRMED and any(

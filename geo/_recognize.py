@@ -161,6 +161,13 @@ def _common_words() -> dict[str, float]:
     return {word: float(zipf) for word, (zipf,) in lang.table("common_words").items()}
 
 
+def sentence_initial(text: str, a: int) -> bool:
+    """True if ``text[a:]`` opens a sentence, a quotation or a headline's clause after a colon: where a
+    capital letter says nothing."""
+    before = text[:a].rstrip()
+    return not before or before.endswith((".", '"', "“", ":"))
+
+
 def common_word(name: str) -> bool:
     """True if ``name`` is also a common English word or person's name (so a capital alone does not make
     it a place): one word whose frequency in wordfreq's English lists is :data:`COMMON_WORD_ZIPF` or
@@ -564,7 +571,7 @@ def recognize(
                 # no capital says that "State", a town's name too, is one: "Out of Bor, State Authorities
                 # Calls"; a province's name in a list of them is ("Georgia, Texas, Utah")
                 continue
-            initial = text[:a].strip() == "" or text[:a].rstrip().endswith((".", '"', "“", ":"))
+            initial = sentence_initial(text, a)
             if any(
                 _LISTED.match(text[r.end : a]) or (not initial and _LISTED.match(text[b : r.start]))
                 for r in raw
@@ -810,8 +817,7 @@ def _accept(
     acronym = name.isupper() and not no_case
     if not common and not acronym and (no_case or whole_run) and well_known:
         return True
-    sentence_initial = text[:a].strip() == "" or text[:a].rstrip().endswith((".", '"', "“", ":"))
-    if sentence_initial and not label:
+    if sentence_initial(text, a) and not label:
         return False
     return big
 
