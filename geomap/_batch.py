@@ -320,6 +320,10 @@ def _parser_of(spec: ParserSpec) -> geo.Geoparser:
     parser = parsers.get(spec)
     if parser is None:
         parser = parsers[spec] = spec.build()
+        # As in a -j worker: the model and the gazetteer's tables live as long as the worker, so they
+        # leave the collector's generations.  Each full collection of the parse then skips them, and
+        # the worker exits sooner when the cluster closes (its teardown does not traverse them either).
+        gc.freeze()
     return parser
 
 
