@@ -412,6 +412,14 @@ def _basemap_of(name: str | None) -> dict[str, Any]:
         return basemap_geojson(gaz)
 
 
+def _map_inputs(name: str | None) -> dict[str, Any]:
+    """The outlines of the basemap, with the HTML writer loaded: what the map needs that no report does."""
+    import maps
+
+    maps.load_map_writer()
+    return _basemap_of(name)
+
+
 def _meanwhile(work: Callable[[], Any]) -> Future[Any]:
     """``work()`` started in a thread of this process: its result (or exception) when asked for.
 
@@ -464,8 +472,9 @@ def _cmd_map(args: argparse.Namespace) -> int:
     tally = _Tally()
     # The Natural Earth outlines are always drawn: the map works with no network, and online tiles
     # only go over them once one loads.  With -j or --dask this process mostly waits while the
-    # workers parse, so it draws them meanwhile rather than after the last report: from the first
-    # result on, when the gazetteer has been opened (built, on a first run) and the workers are busy.
+    # workers parse, so it draws them (and loads the HTML writer) meanwhile rather than after the last
+    # report: from the first result on, when the gazetteer has been opened (built, on a first run) and
+    # the workers are busy.
     parallel = args.jobs > 1 or bool(args.dask)
     basemap: Future[dict[str, Any]] | None = None
     # Each document is reduced to its rows and places where it is parsed (a worker with -j or --dask),
@@ -474,7 +483,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
     try:
         for parsed in _outcomes(args, tally, document_part):
             if parallel and basemap is None:
-                basemap = _meanwhile(lambda: _basemap_of(args.gazetteer))
+                basemap = _meanwhile(lambda: _map_inputs(args.gazetteer))
             builder.add(parsed.value)
     except gazetteer.OnlineGeocoderError as exc:
         print(f"geomap: error: {exc}", file=sys.stderr)

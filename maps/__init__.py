@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from maps._export import write_csv, write_geojson, write_gpkg
     from maps._features import DocumentPart, FeatureBuilder, FeatureSet, build_features, document_part
-    from maps._html import render_map, tile_spec, write_map
+    from maps._html import load_map_writer, render_map, tile_spec, write_map
     from maps._io import OutputError
 
 #: Each public name and the module that defines it.
@@ -28,6 +28,7 @@ _HOME = {
     "FeatureSet": "_features",
     "build_features": "_features",
     "document_part": "_features",
+    "load_map_writer": "_html",
     "render_map": "_html",
     "tile_spec": "_html",
     "write_map": "_html",
@@ -41,6 +42,7 @@ __all__ = [
     "OutputError",
     "build_features",
     "document_part",
+    "load_map_writer",
     "render_map",
     "tile_spec",
     "write_csv",

@@ -25,7 +25,14 @@ from typing import Any
 import numpy as np
 import shapely
 
-from maps._features import FeatureSet, MentionRow, PlaceFeature, StatementRow, geometry_to_geojson
+from maps._features import (
+    FeatureSet,
+    MentionRow,
+    PlaceFeature,
+    StatementRow,
+    geometry_to_geojson,
+    statement_rows_of,
+)
 from maps._io import OutputError, atomic_open, atomic_path
 
 __all__ = ["write_csv", "write_geojson", "write_gpkg"]
@@ -262,7 +269,7 @@ def _statement_record(s: StatementRow) -> dict[str, Any]:
 
 def _place_record(feature: PlaceFeature) -> dict[str, Any]:
     record = {name: getattr(feature, name) for name in PLACE_COLUMNS if name != "statement_ids"}
-    record["statement_ids"] = JOIN.join(f"{s.doc}#{s.index}" for s in feature.statements)
+    record["statement_ids"] = JOIN.join(f"{s.doc}#{s.index}" for s in statement_rows_of(feature.statements))
     return record
 
 

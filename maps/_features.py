@@ -165,6 +165,12 @@ class PlaceStatements(Sequence[StatementRef]):
         self._place_id = place_id
         self._rows = rows
 
+    @property
+    def rows(self) -> Sequence[StatementRow]:
+        """The statements' rows as kept: for a reader of their document, index or categories, which
+        need no :class:`StatementRef` (and its mentions of this place) made for each."""
+        return self._rows
+
     def _ref(self, row: StatementRow) -> StatementRef:
         pid = self._place_id
         return StatementRef(
@@ -209,6 +215,12 @@ class PlaceStatements(Sequence[StatementRef]):
 
     def __repr__(self) -> str:
         return f"PlaceStatements({self._place_id!r}, {len(self)} statements)"
+
+
+def statement_rows_of(statements: Sequence[StatementRef]) -> Sequence[StatementRow | StatementRef]:
+    """``statements`` as rows where they are kept as rows (:class:`PlaceStatements`), else as they are:
+    what a writer reads when it needs a statement's ``doc``, ``index`` or ``categories`` only."""
+    return statements.rows if isinstance(statements, PlaceStatements) else statements
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,7 +56,7 @@ from folium.plugins import Fullscreen, MarkerCluster
 from folium.template import Template
 from shapely.geometry.base import BaseGeometry
 
-from maps._features import FeatureSet, PlaceFeature, geometry_to_geojson
+from maps._features import FeatureSet, PlaceFeature, geometry_to_geojson, statement_rows_of
 from maps._io import atomic_open
 
 __all__ = ["Legend", "StatementsPanel", "render_map", "write_map"]
@@ -163,7 +163,7 @@ def _legend_kind(feature: PlaceFeature) -> str:
 
 
 def _main_category(feature: PlaceFeature) -> str | None:
-    counts = Counter(c for s in feature.statements for c in s.categories)
+    counts = Counter(c for s in statement_rows_of(feature.statements) for c in s.categories)
     if not counts:
         return None
     return min(counts, key=lambda c: (-counts[c], c))
@@ -252,7 +252,7 @@ def _feature_rows(fs: FeatureSet) -> Iterator[dict[str, Any]]:
                 "role": f.role,
                 "group": _group_of(f),
                 "cat": _main_category(f),
-                "st": [st_index[(s.doc, s.index)] for s in f.statements],
+                "st": [st_index[(s.doc, s.index)] for s in statement_rows_of(f.statements)],
             },
         }
 
@@ -462,6 +462,13 @@ def _split_at_slot(page: str, slot: str, values: Mapping[str, str]) -> tuple[str
 
 _SCRIPT_SRC = re.compile(r'<script src="(?P<url>https?://[^"]+)"></script>')
 _CSS_LINK = re.compile(r'<link rel="stylesheet" href="(?P<url>https?://[^"]+)"\s*/?>')
+
+
+def load_map_writer() -> None:
+    """Import what :func:`write_map` needs: this module's folium, and the offline copies of Leaflet
+    and its plugins that every map inlines.  Together about a second: a caller with time to spare (a
+    process waiting on its workers) pays it then, not after the last report."""
+    import offlinefolium.elements  # noqa: F401  (imported for the module's cache, see _inline_assets)
 
 
 def _inline_assets(page: str) -> str:

@@ -33,7 +33,7 @@ import shapely
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
-from maps._features import COORD_DECIMALS, FeatureSet, MentionRow, _orient
+from maps._features import COORD_DECIMALS, FeatureSet, MentionRow, _orient, statement_rows_of
 
 __all__ = ["ROWS_PER_PART", "write_parquet"]
 
@@ -132,7 +132,9 @@ def _places_table(fs: FeatureSet) -> pa.Table:
     columns["first_date"] = [_date(f.first_date) for f in features]
     columns["last_date"] = [_date(f.last_date) for f in features]
     columns["categories"] = [list(f.categories) for f in features]
-    columns["statement_ids"] = [[f"{s.doc}#{s.index}" for s in f.statements] for f in features]
+    columns["statement_ids"] = [
+        [f"{s.doc}#{s.index}" for s in statement_rows_of(f.statements)] for f in features
+    ]
     return _table(columns, PLACES_SCHEMA, [f.geometry for f in features])
 
 

@@ -427,6 +427,7 @@ def test_public_api() -> None:
             "FeatureBuilder",
             "FeatureSet",
             "OutputError",
+            "load_map_writer",
             "tile_spec",
             "render_map",
             "write_map",
@@ -475,3 +476,18 @@ def test_unknown_tile_provider_is_named(fs: maps.FeatureSet, tiles: str) -> None
 def test_bad_tile_url_templates_are_refused(fs: maps.FeatureSet, tiles: str) -> None:
     with pytest.raises(ValueError, match="not a tile URL template"):
         maps.render_map(fs, tiles=tiles)
+
+
+def test_a_places_statement_rows_are_its_statements(fs: maps.FeatureSet) -> None:
+    """The writers read a place's statements' documents, indices and categories from the rows kept
+    once (no per-place copy made for each): the same values, in the same order, as the statements."""
+    from maps._features import statement_rows_of
+
+    assert fs.features
+    for feature in fs.features:
+        rows = statement_rows_of(feature.statements)
+        assert [(r.doc, r.index, r.categories) for r in rows] == [
+            (s.doc, s.index, s.categories) for s in feature.statements
+        ]
+    plain = tuple(fs.features[0].statements)
+    assert statement_rows_of(plain) is plain
