@@ -314,10 +314,20 @@ def _between_parties() -> frozenset[str]:
     return lang.words("events_between_parties")
 
 
+@functools.cache
+def _border_nouns() -> frozenset[str]:
+    return lang.words("border_nouns")
+
+
+#: Noun classes of ``roles.json`` whose nouns name people: who acts (guards, police, troops, officials)
+#: or who lives somewhere (residents, refugees).
+_PEOPLE_CLASSES = frozenset({"agent", "people"})
+
+
 def rule_role(
     doc: Any, start: int, end: int, *, verb_classes: Mapping[str, str], noun_classes: Mapping[str, str]
 ) -> Role | None:
-    """The role four constructions give alone, whatever the classifier would say:
+    """The role five constructions give alone, whatever the classifier would say:
 
     - a name compounded with a participle of agency ("US-led coalition", "Iranian-backed militias",
       "a Russia-brokered truce"): the name says who leads or backs, an actor;
@@ -333,8 +343,17 @@ def rule_role(
       parties ("the Iran deal", "Russia sanctions": ``geo/lang/en/events_between_parties.txt``).  The
       word after the name decides, not the parse's head: a headline's "Syria operation concern" is
       parsed as one noun.
+    - a name right before a border noun that a noun for people follows ("Afghan border guards", "the
+      Turkish border police", "Syrian frontier troops"; the nouns of the classes ``agent`` and ``people``
+      of ``roles.json``): the name says whose guards they are, an actor, not where the border runs ("on
+      the Afghan border" is left to the classifier, which reads it as a location).  The words decide, not
+      the parse: "Pakistani and Afghan border guards" is parsed with "border" a conjunct of "Pakistani".
     """
     span = _span(doc, start, end)
+    if span.end + 1 < len(doc) and doc[span.end].lower_ in _border_nouns():
+        people = doc[span.end + 1]
+        if people.pos_ == "NOUN" and noun_classes.get(_lemma(people)) in _PEOPLE_CLASSES:
+            return "actor"
     if span.end < len(doc) and span.root.dep_ in ("compound", "nmod", "amod"):
         event = doc[span.end]
         lemma = _lemma(event)

@@ -124,6 +124,27 @@ def test_a_construction_of_the_parse_decides_alone(reader: RoleReader) -> None:
     assert reader.model.rule(doc, b, b + 5) is None  # "based" is no participle of agency: the model says
 
 
+@pytest.mark.parametrize(
+    ("sentence", "name", "role"),
+    [
+        # a people noun after the border word: whose guards they are, not where the border runs
+        ("The crossing closed after clashes between Kenyan and Somali border guards.", "Somali", "actor"),
+        ("Turkish border police detained forty migrants on Friday.", "Turkish", "actor"),
+        ("Three Iranian frontier troops died in the ambush.", "Iranian", "actor"),
+        # without one, the border is a place
+        ("Heavy fighting was reported along the Somali border overnight.", "Somali", "location"),
+    ],
+)
+def test_a_demonym_before_border_guards_names_people_not_the_border(
+    reader: RoleReader, sentence: str, name: str, role: str
+) -> None:
+    m, st = _mention(sentence, name, "demonym")
+    assert reader.roles([(m, st, "country")]) == [role]
+    doc = reader.nlp(sentence)
+    a = sentence.index(name)
+    assert reader.model.rule(doc, a, a + len(name)) == ("actor" if role == "actor" else None)
+
+
 def test_the_geoparser_reads_roles_from_the_parse(gaz: Any, ner: Any, reader: RoleReader) -> None:
     text = (
         "Turkey proposed to Iran a joint patrol, the ministry said.\n"
