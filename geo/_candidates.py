@@ -15,14 +15,20 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from . import _lang as lang
+from ._errors import LanguageDataError
 from ._gazetteer import REPORT_NAME_TYPES, Candidate, PlaceSource, point_of
 from ._language import statement_languages
 from ._recognize import common_word, loose_name
 from ._types import Coordinate, Mention, Statement
 
-__all__ = ["Evidence", "candidates", "evidence", "plain_name", "short_form"]
+__all__ = ["Evidence", "Office", "candidates", "evidence", "office_of", "plain_name", "short_form"]
+
+
+#: The kind of place an office beside a name is of (``geo/lang/en/place_offices.txt``).
+Office = Literal["province", "town"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +43,9 @@ class Evidence:
     :mod:`geo._language`), and ``spoken`` the languages of the candidates' countries, main one first.
     ``home`` is the report's own country (its dateline's, else the one most of its other places lie
     in) when the words before the mention put it across a border from there ("the border with
-    Texas"), else ``None``.
+    Texas"), else ``None``.  ``office`` is the kind of place whose office stands beside the mention
+    ("province" for "the governor of Chihuahua", "Kirkuk's governor"; "town" for "the mayor of ..."), or
+    ``None`` (:func:`office_of`).
     """
 
     focus: Mapping[str, float]
@@ -50,6 +58,7 @@ class Evidence:
     languages: frozenset[str] = frozenset()
     spoken: Mapping[str, Sequence[str]] = dataclasses.field(default_factory=dict)
     home: str | None = None
+    office: Office | None = None
 
     def nearest_km(self, point: Coordinate) -> float:
         """Distance from ``point`` to the nearest anchor, in km (infinite when there is none); over the
@@ -229,6 +238,46 @@ def _across_border(m: Mention, statement: Statement) -> bool:
     return _ACROSS_BORDER.search(statement.text[max(0, start - 40) : start]) is not None
 
 
+def _office_patterns() -> tuple[tuple[Office, re.Pattern[str], re.Pattern[str]], ...]:
+    """For each kind of place, its offices before "of" and the name, and right after the name."""
+    by_kind: dict[str, list[str]] = {}
+    for office, (kind, *_) in lang.table("place_offices").items():
+        by_kind.setdefault(kind, []).append(office)
+    qualifier = lang.pattern("office_qualifiers")
+    out: list[tuple[Office, re.Pattern[str], re.Pattern[str]]] = []
+    kinds: tuple[Office, ...] = ("province", "town")
+    for kind in kinds:
+        if not (listed := by_kind.pop(kind, [])):
+            continue  # no office of this kind: an empty alternation would match after any name
+        offices = "(?:" + "|".join(listed) + ")"
+        before = re.compile(rf"\b{offices}\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+        after = re.compile(rf"(?:['’]s)?\s+(?:{qualifier}[\s-]+)?{offices}\b", re.IGNORECASE)
+        out.append((kind, before, after))
+    if by_kind:
+        raise LanguageDataError(
+            f"geo/lang/{lang.LANGUAGE}/place_offices.txt: kinds must be {kinds}, got {sorted(by_kind)}"
+        )
+    return tuple(out)
+
+
+_OFFICES = _office_patterns()
+
+
+def office_of(m: Mention, statement: Statement) -> Office | None:
+    """The kind of place whose office stands beside a plain name: "province" for "the governor of
+    Chihuahua", "Kirkuk's governor", "the Nineveh provincial council"; "town" for "the mayor of Chihuahua",
+    "Chihuahua's city council"; else ``None``.  Where a province and a town share the name, the
+    office says which one the report means (the holder governs the state, not its capital)."""
+    if m.form != "name":
+        return None
+    start, end = m.start - statement.start, m.end - statement.start
+    before, after = statement.text[max(0, start - 40) : start], statement.text[end : end + 40]
+    for kind, office_before, office_after in _OFFICES:
+        if office_before.search(before) or office_after.match(after):
+            return kind
+    return None
+
+
 def evidence(
     mentions: Sequence[Mention],
     cands: Sequence[Sequence[Candidate]],
@@ -299,6 +348,7 @@ def evidence(
                 languages=languages[m.sentence],
                 spoken=spoken if languages[m.sentence] else {},
                 home=_home_country(focus, total, dateline_country) if across else None,
+                office=office_of(m, statements[m.sentence]),
             )
         )
     return out

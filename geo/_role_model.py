@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import json
 import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -41,6 +41,7 @@ __all__ = [
     "load_parser",
     "role_parser",
     "rule_role",
+    "shared_roles",
 ]
 
 Role = Literal["location", "actor"]
@@ -314,10 +315,20 @@ def _between_parties() -> frozenset[str]:
     return lang.words("events_between_parties")
 
 
+@functools.cache
+def _border_nouns() -> frozenset[str]:
+    return lang.words("border_nouns")
+
+
+#: Noun classes of ``roles.json`` whose nouns name people: who acts (guards, police, troops, officials)
+#: or who lives somewhere (residents, refugees).
+_PEOPLE_CLASSES = frozenset({"agent", "people"})
+
+
 def rule_role(
     doc: Any, start: int, end: int, *, verb_classes: Mapping[str, str], noun_classes: Mapping[str, str]
 ) -> Role | None:
-    """The role four constructions give alone, whatever the classifier would say:
+    """The role five constructions give alone, whatever the classifier would say:
 
     - a name compounded with a participle of agency ("US-led coalition", "Iranian-backed militias",
       "a Russia-brokered truce"): the name says who leads or backs, an actor;
@@ -333,8 +344,17 @@ def rule_role(
       parties ("the Iran deal", "Russia sanctions": ``geo/lang/en/events_between_parties.txt``).  The
       word after the name decides, not the parse's head: a headline's "Syria operation concern" is
       parsed as one noun.
+    - a name right before a border noun that a noun for people follows ("Afghan border guards", "the
+      Turkish border police", "Syrian frontier troops"; the nouns of the classes ``agent`` and ``people``
+      of ``roles.json``): the name says whose guards they are, an actor, not where the border runs ("on
+      the Afghan border" is left to the classifier, which reads it as a location).  The words decide, not
+      the parse: "Pakistani and Afghan border guards" is parsed with "border" a conjunct of "Pakistani".
     """
     span = _span(doc, start, end)
+    if span.end + 1 < len(doc) and doc[span.end].lower_ in _border_nouns():
+        people = doc[span.end + 1]
+        if people.pos_ == "NOUN" and noun_classes.get(_lemma(people)) in _PEOPLE_CLASSES:
+            return "actor"
     if span.end < len(doc) and span.root.dep_ in ("compound", "nmod", "amod"):
         event = doc[span.end]
         lemma = _lemma(event)
@@ -357,6 +377,48 @@ def rule_role(
         if gov.pos_ in ("NOUN", "PROPN") and noun_classes.get(_lemma(gov)) == "agent":
             return "location"
     return None
+
+
+@functools.cache
+def _address_verbs() -> frozenset[str]:
+    return lang.words("address_verbs")
+
+
+def shared_roles(names: Sequence[Any | None], roles: Sequence[Role]) -> list[Role]:
+    """The roles of several names read one by one, put right where one name's role decides another's.
+
+    ``names`` are the root tokens of the names of one or more parsed statements (``None`` for a name
+    with no token), ``roles`` the role the classifier or a construction gave each.  Two constructions
+    pass a role on, in the order of the text:
+
+    - a name that is the object of a verb of address (``geo/lang/en/address_verbs.txt``), or of "on"
+      after one ("called on"), whose subject is a name read as who acts, acts too: "Kyiv thanked
+      Warsaw", "Moscow called on Baku" (the classifier reads an object as a place as often as not);
+    - the second of two names joined by "and" takes the role of the first: "called on Baku and
+      Yerevan", "Syria and Iraq were calm" (the conjunct's own words say little: its head is the first
+      name).
+    """
+    out = list(roles)
+    present = [(i, tok) for i, tok in enumerate(names) if tok is not None]
+    index = {(id(tok.doc), tok.i): i for i, tok in present}
+    for i, tok in sorted(present, key=lambda item: (id(item[1].doc), item[1].i)):
+        verb = None
+        if tok.dep_ == "dobj":
+            verb = tok.head
+        elif tok.dep_ == "pobj" and tok.head.lower_ in ("on", "upon") and tok.head.dep_ == "prep":
+            verb = tok.head.head
+        if verb is not None and verb.pos_ == "VERB" and _lemma(verb) in _address_verbs():
+            subjects = [index.get((id(c.doc), c.i)) for c in verb.children if c.dep_ == "nsubj"]
+            if any(j is not None and out[j] == "actor" for j in subjects):
+                out[i] = "actor"
+        first = tok.head
+        if (
+            tok.dep_ == "conj"
+            and (j := index.get((id(first.doc), first.i))) is not None
+            and any(c.dep_ == "cc" and c.lower_ == "and" for c in first.children)
+        ):
+            out[i] = out[j]
+    return out
 
 
 def extract_features(

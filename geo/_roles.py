@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ._role_model import DEFAULT_PARSER, RoleModel, load_parser, role_parser
+from ._role_model import DEFAULT_PARSER, RoleModel, load_parser, role_parser, shared_roles
+from ._role_model import Role as ModelRole
 from ._types import Kind, Mention, Role, Statement
 
 __all__ = ["RoleReader", "form_role", "load_model_and_roles", "load_roles", "role_of"]
@@ -98,7 +99,8 @@ class RoleReader:
     """The role classifier with the spaCy pipeline whose parse it reads (see :func:`load_roles`).
 
     :meth:`roles` parses each statement holding a name in doubt once, all of a document's in one
-    ``nlp.pipe``, and asks the classifier about each name.
+    ``nlp.pipe``, asks the classifier about each name, then lets one name's role decide another's
+    ("Kyiv thanked Warsaw", "called on Baku and Yerevan": :func:`geo._role_model.shared_roles`).
     """
 
     model: RoleModel
@@ -112,15 +114,19 @@ class RoleReader:
         """The role of each ``(mention, statement, kind)``, read from the statement's parse."""
         texts = sorted({st.text for _, st, _ in asks})
         docs = dict(zip(texts, self.nlp.pipe(texts, batch_size=64), strict=True))
-        out: list[Role] = []
+        out: list[ModelRole] = []
+        names: list[Any | None] = []
         for m, st, kind in asks:
             a = m.start - st.start
             try:
                 role, _ = self.model.predict(docs[st.text], a, a + (m.end - m.start), kind=kind)
+                names.append(docs[st.text].char_span(a, a + (m.end - m.start), alignment_mode="expand").root)
             except ValueError:  # no token at the name's characters: the statement's text was cut
                 role = self.model.doubt_role
+                names.append(None)
             out.append(role)
-        return out
+        # one name's role decides another's: "Kyiv thanked Warsaw", "called on Baku and Yerevan"
+        return [role for role in shared_roles(names, out)]
 
 
 def load_roles(path: str | Path | None = None, *, parser: str = DEFAULT_PARSER) -> RoleReader:

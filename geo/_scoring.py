@@ -59,6 +59,8 @@ class Weights:
     context_near_km: float
     context_dateline_country: float
     context_across_border: float
+    context_office_of_province: float
+    context_office_of_town: float
     language_main: float
 
     def feature_amount(self, code: str | None) -> float:
@@ -286,6 +288,12 @@ def features(m: Mention, cand: Candidate, ev: Evidence, w: Weights | None = None
         # "along the border with Texas" in a report from Mexico: the place lies across the border, so
         # the report's own country, which its focus and dateline favour, is where it is least likely
         out.append(("context_across_border", 1.0, f"across a border from the report's country ({ev.home})"))
+    if ev.office == "province" and cand.kind in ("admin1", "admin2"):
+        # "the governor of Chihuahua", "Kirkuk's governor": the holder governs the state, not the city
+        # that the plain name would be (kind_admin1_named_like_its_city)
+        out.append(("context_office_of_province", 1.0, "a province's office names it (governor)"))
+    elif ev.office == "town" and cand.kind == "city":
+        out.append(("context_office_of_town", 1.0, "a town's office names it (mayor)"))
     spoken = ev.spoken.get(cand.country_code or "", ()) if ev.languages else ()
     if spoken and spoken[0] in ev.languages and cand.kind in _LANGUAGE_KINDS and not cand.loose:
         # A town named in a Spanish or French report, with nothing else to place it, is one where that

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import geo
-from geo._role_model import RoleModel, load_parser
+from geo._role_model import RoleModel, load_parser, shared_roles
 from geo._roles import RoleReader, form_role, load_roles, role_of
 
 
@@ -122,6 +122,66 @@ def test_a_construction_of_the_parse_decides_alone(reader: RoleReader) -> None:
     assert reader.model.predict(doc, a, a + 6, kind="country") == ("actor", 1.0)
     b = text.index("Cairo")
     assert reader.model.rule(doc, b, b + 5) is None  # "based" is no participle of agency: the model says
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "role"),
+    [
+        # a people noun after the border word: whose guards they are, not where the border runs
+        ("The crossing closed after clashes between Kenyan and Somali border guards.", "Somali", "actor"),
+        ("Turkish border police detained forty migrants on Friday.", "Turkish", "actor"),
+        ("Three Iranian frontier troops died in the ambush.", "Iranian", "actor"),
+        # without one, the border is a place
+        ("Heavy fighting was reported along the Somali border overnight.", "Somali", "location"),
+    ],
+)
+def test_a_demonym_before_border_guards_names_people_not_the_border(
+    reader: RoleReader, sentence: str, name: str, role: str
+) -> None:
+    m, st = _mention(sentence, name, "demonym")
+    assert reader.roles([(m, st, "country")]) == [role]
+    doc = reader.nlp(sentence)
+    a = sentence.index(name)
+    assert reader.model.rule(doc, a, a + len(name)) == ("actor" if role == "actor" else None)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "names", "read", "shared"),
+    [
+        # the object of a verb of address whose subject acts, acts too
+        ("Ankara thanked Ottawa for the loan.", ["Ankara", "Ottawa"], "AL", "AA"),
+        ("Rome urged Vienna to reopen the pass.", ["Rome", "Vienna"], "AL", "AA"),
+        # "on" after "call"; and the second of two names joined by "and" shares the first's role
+        ("Berlin called on Vienna and Prague to talk.", ["Berlin", "Vienna", "Prague"], "AAL", "AAA"),
+        ("Chile and Peru were calm after the vote.", ["Chile", "Peru"], "LA", "LL"),
+        # nothing passes on: a verb that is no address, a subject read as a place, "or"
+        ("Ankara shelled Ottawa for a week.", ["Ankara", "Ottawa"], "AL", "AL"),
+        ("Ankara thanked Ottawa for the loan.", ["Ankara", "Ottawa"], "LL", "LL"),
+        ("Officials may fly to Vienna or Prague next.", ["Vienna", "Prague"], "LA", "LA"),
+    ],
+)
+def test_one_names_role_decides_anothers(
+    reader: RoleReader, sentence: str, names: list[str], read: str, shared: str
+) -> None:
+    doc = reader.nlp(sentence)
+    tokens = []
+    for name in names:
+        a = sentence.index(name)
+        tokens.append(doc.char_span(a, a + len(name)).root)
+    roles = {"A": "actor", "L": "location"}
+    got = shared_roles(tokens, [roles[c] for c in read])
+    assert got == [roles[c] for c in shared]
+
+
+def test_capitals_addressed_by_a_capital_are_read_as_actors(reader: RoleReader) -> None:
+    """The reader passes roles on among the names it reads, also with a name it could not read."""
+    text = "Berlin called on Vienna and Prague to talk."
+    asks = []
+    for name in ("Berlin", "Vienna", "Prague"):
+        m, st = _mention(text, name)
+        asks.append((m, st, "city"))
+    assert reader.roles(asks) == ["actor", "actor", "actor"]
+    assert shared_roles([None, None], ["actor", "location"]) == ["actor", "location"]
 
 
 def test_the_geoparser_reads_roles_from_the_parse(gaz: Any, ner: Any, reader: RoleReader) -> None:
