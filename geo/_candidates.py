@@ -37,7 +37,8 @@ class Evidence:
     :mod:`geo._language`), and ``spoken`` the languages of the candidates' countries, main one first.
     ``home`` is the report's own country (its dateline's, else the one most of its other places lie
     in) when the words before the mention put it across a border from there ("the border with
-    Texas"), else ``None``.
+    Texas"), else ``None``.  ``town`` is true when the words around a plain name call it a town, city or
+    village ("Jarjanaz town", "the town of Madaya").
     """
 
     focus: Mapping[str, float]
@@ -50,6 +51,7 @@ class Evidence:
     languages: frozenset[str] = frozenset()
     spoken: Mapping[str, Sequence[str]] = dataclasses.field(default_factory=dict)
     home: str | None = None
+    town: bool = False
 
     def nearest_km(self, point: Coordinate) -> float:
         """Distance from ``point`` to the nearest anchor, in km (infinite when there is none); over the
@@ -229,6 +231,24 @@ def _across_border(m: Mention, statement: Statement) -> bool:
     return _ACROSS_BORDER.search(statement.text[max(0, start - 40) : start]) is not None
 
 
+#: A town word right after a name ("Jarjanaz town"), not one that starts a longer name ("Clifton Town
+#: Council") or names another town ("Borno town of Kolloram"), and one right before it ("the town of
+#: Madaya"): see geo/lang/en/town_words_*.txt.
+_TOWN_AFTER = re.compile(rf"\s+(?i:{lang.pattern('town_words_after')})\b(?!\s+(?:[A-Z]|of\b))")
+_TOWN_BEFORE = re.compile(rf"\b{lang.pattern('town_words_before')}\s*(?:the\s+)?$", re.IGNORECASE)
+
+
+def _called_town(m: Mention, statement: Statement) -> bool:
+    """True if the words right around a plain name or a part of one call it a town, city or village:
+    "Jarjanaz town", "eastern Ghazni city", "the community of Duarte" (the kind of place the report
+    means, which tells a town from the province or country of its name)."""
+    if m.form not in ("name", "part"):
+        return False
+    start, end = m.start - statement.start, m.end - statement.start
+    text = statement.text
+    return bool(_TOWN_AFTER.match(text, end) or _TOWN_BEFORE.search(text[max(0, start - 40) : start]))
+
+
 def evidence(
     mentions: Sequence[Mention],
     cands: Sequence[Sequence[Candidate]],
@@ -299,6 +319,7 @@ def evidence(
                 languages=languages[m.sentence],
                 spoken=spoken if languages[m.sentence] else {},
                 home=_home_country(focus, total, dateline_country) if across else None,
+                town=_called_town(m, statements[m.sentence]),
             )
         )
     return out

@@ -59,6 +59,7 @@ class Weights:
     context_near_km: float
     context_dateline_country: float
     context_across_border: float
+    context_called_town: float
     language_main: float
 
     def feature_amount(self, code: str | None) -> float:
@@ -163,6 +164,10 @@ def _named_like_its_main_city(cand: Candidate, rivals: Sequence[Candidate]) -> b
     return top.country_code == cand.country_code and top.admin1_code == cand.admin1_code
 
 
+#: Kinds of places that a town word around their name says the report does not mean.
+_AREAS = frozenset({"country", "continent", "region", "admin1", "admin2"})
+
+
 #: Kinds of places whose country the report's language speaks for (not countries: see :func:`features`).
 _LANGUAGE_KINDS = frozenset({"city", "admin1", "admin2"})
 
@@ -229,8 +234,10 @@ def features(m: Mention, cand: Candidate, ev: Evidence, w: Weights | None = None
     elif cand.kind == "admin2":
         out.append(("kind_admin2", 1.0, "second-level division"))
     elif cand.kind == "admin1":
-        # A plain name shared by a province and its capital is, in news, the city.
-        if m.form in ("name", "suburbs", "offset") and any(
+        # A plain name shared by a province and its capital is, in news, the city; so is its centre
+        # ("central Donetsk", "central Baghdad": the city centre, not the middle of the oblast).
+        centre = m.form == "part" and m.direction == "central"
+        if (m.form in ("name", "suburbs", "offset") or centre) and any(
             r.kind == "city"
             and r.country_code == cand.country_code
             and r.population >= w.kind_admin1_named_like_its_city_min_population
@@ -239,7 +246,7 @@ def features(m: Mention, cand: Candidate, ev: Evidence, w: Weights | None = None
             out.append(("kind_admin1_named_like_its_city", 1.0, "province named like its city"))
         else:
             out.append(("kind_admin1", 1.0, "first-level division"))
-        if m.form == "part" and _named_like_its_main_city(cand, rivals):
+        if m.form == "part" and not centre and _named_like_its_main_city(cand, rivals):
             # "north Latakia", "northern Aleppo": the part of the governorate, not of the city
             out.append(
                 (
@@ -286,6 +293,17 @@ def features(m: Mention, cand: Candidate, ev: Evidence, w: Weights | None = None
         # "along the border with Texas" in a report from Mexico: the place lies across the border, so
         # the report's own country, which its focus and dateline favour, is where it is least likely
         out.append(("context_across_border", 1.0, f"across a border from the report's country ({ev.home})"))
+    if (
+        ev.town
+        and cand.kind in _AREAS
+        and any(r.kind == "city" and r.country_code == cand.country_code for r in rivals)
+    ):
+        # "Jarjanaz town", "eastern Ghazni city", "central Raqqa city": the report says what kind of place
+        # it means, the town and not the province of its name.  Only where a town of the name lies in
+        # the province's country: without one, the word is more likely to describe a village in the
+        # province ("a Borno village").  It says nothing of which town, and all towns are left alone
+        # ("the coastal city of Saida" is Sidon, not Saïda in Algeria, whose province bears the name).
+        out.append(("context_called_town", 1.0, "the report calls it a town"))
     spoken = ev.spoken.get(cand.country_code or "", ()) if ev.languages else ()
     if spoken and spoken[0] in ev.languages and cand.kind in _LANGUAGE_KINDS and not cand.loose:
         # A town named in a Spanish or French report, with nothing else to place it, is one where that
