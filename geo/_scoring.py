@@ -60,6 +60,7 @@ class Weights:
     context_dateline_country: float
     context_across_border: float
     context_called_town: float
+    context_near_likely_place: float
     language_main: float
 
     def feature_amount(self, code: str | None) -> float:
@@ -287,6 +288,17 @@ def features(m: Mention, cand: Candidate, ev: Evidence, w: Weights | None = None
         near = ev.nearest_km(point_of(cand))
         if near < w.context_near_km:
             out.append(("context_near_other_place", 1.0, f"{near:.0f} km from another place of the report"))
+    if cand.kind == "admin1":
+        if (cand.country_code, cand.admin1_code) in ev.likely_provinces:
+            out.append(("context_near_likely_place", 1.0, "holds another name's likeliest town"))
+    elif ev.likely and cand.kind in ("city", "admin2"):
+        # The places of a report lie together: a namesake near where the report's other names most
+        # likely are ("Columbia County" beside "Augusta" is Georgia's) beats one far away.  Unlike the
+        # anchors above, the other names need not be unambiguous, so this speaks in most reports.
+        near = ev.likely_km(point_of(cand))
+        if near < w.context_near_km:
+            why = f"{near:.0f} km from another name's likeliest town"
+            out.append(("context_near_likely_place", 1.0, why))
     if ev.dateline_country and cand.country_code == ev.dateline_country:
         out.append(("context_dateline_country", 1.0, "dateline's country"))
     if ev.home is not None and cand.country_code == ev.home:

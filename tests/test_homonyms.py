@@ -105,6 +105,8 @@ class Town:
     country_code: str
     kind: str = "city"
     admin1_code: None = None
+    name: str = "Town"
+    population: int = 0
     lat: float = 10.0
     lon: float = 10.0
 
@@ -278,3 +280,39 @@ def test_the_words_around_a_name_that_call_it_a_town(gaz: Any, text: str, name: 
     mention = geo.Mention(doc="d", start=at, end=at + len(name), text=name, sentence=0, head=name)
     (ev,) = evidence([mention], [candidates(mention, gaz)], {0: statement}, gaz, dateline=None)
     assert ev.town is town
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "admin1"),
+    [
+        # counties of that name lie in many states; the one beside Augusta, Georgia's largest namesake
+        ("Deputies in Columbia County and Augusta searched for the suspect.", "Columbia County", "GA"),
+        ("Storms closed schools in Richmond County and Augusta on Monday.", "Richmond County", "GA"),
+    ],
+)
+def test_a_namesake_near_the_likeliest_town_of_another_name(
+    parser: geo.Geoparser[Any], text: str, name: str, admin1: str
+) -> None:
+    place = _place(parser, text, name)
+    assert (place.country_code, place.admin1_code) == ("US", admin1), place
+    (res,) = [r for r in parser.parse(text).resolutions if r.mention.text == name]
+    assert any("from another name's likeliest town +" in reason for reason in res.reasons), res.reasons
+
+
+def test_the_likeliest_town_of_a_name_bears_it_as_its_own(gaz: Any) -> None:
+    """ "Augusta" is the Latin name of Augsburg, which the gazetteer lists first; the likeliest town of the
+    name is the largest that bears it as its own.  A mention is measured against the other names only."""
+    text = "Augusta and Macon"
+    statement = geo.Statement(doc="d", index=0, start=0, end=len(text), text=text)
+    mentions = [
+        geo.Mention(doc="d", start=0, end=7, text="Augusta", sentence=0, head="Augusta"),
+        geo.Mention(doc="d", start=12, end=17, text="Macon", sentence=0, head="Macon"),
+    ]
+    cands = [candidates(m, gaz) for m in mentions]
+    augusta, macon = evidence(mentions, cands, {0: statement}, gaz, dateline=None)
+    (likely,) = macon.likely
+    (town,) = [c for c in cands[0] if (c.lat, c.lon) == (likely.lat, likely.lon)]
+    assert (town.name, town.country_code, town.admin1_code) == ("Augusta", "US", "GA")
+    assert ("US", "GA") in macon.likely_provinces
+    # Augusta's own evidence holds Macon's likeliest town, not its own
+    assert len(augusta.likely) == 1 and augusta.likely != macon.likely
