@@ -106,6 +106,9 @@ HAND_SET: dict[str, float] = {
     "context_office_of_town": 0.3,
     # added after the hand-set weights (the language of a report, issue 10): no prior either way
     "language_main": 0.0,
+    # added after the hand-set weights (a town the report calls a town, issue 10): no prior either way
+    "context_called_town": 0.0,
+    "context_near_likely_place": 0.0,
 }
 KEYS = tuple(sorted(HAND_SET))
 #: Weights kept at their hand-set value: the corpora cannot label them fairly ("north Latakia" drawn as

@@ -45,7 +45,10 @@ class Evidence:
     in) when the words before the mention put it across a border from there ("the border with
     Texas"), else ``None``.  ``office`` is the kind of place whose office stands beside the mention
     ("province" for "the governor of Chihuahua", "Kirkuk's governor"; "town" for "the mayor of ..."), or
-    ``None`` (:func:`office_of`).
+    ``None`` (:func:`office_of`).  ``town`` is true when the words around a plain name call it a town,
+    city or village ("Jarjanaz town", "the town of Madaya").  ``likely`` are the points of the other
+    names' likeliest towns (the largest town that bears each name as its own, before any ranking:
+    "Augusta" is Augusta, Georgia), and ``likely_provinces`` the (country, admin-1) units that hold them.
     """
 
     focus: Mapping[str, float]
@@ -59,6 +62,9 @@ class Evidence:
     spoken: Mapping[str, Sequence[str]] = dataclasses.field(default_factory=dict)
     home: str | None = None
     office: Office | None = None
+    town: bool = False
+    likely: tuple[Coordinate, ...] = ()
+    likely_provinces: frozenset[tuple[str, str]] = frozenset()
 
     def nearest_km(self, point: Coordinate) -> float:
         """Distance from ``point`` to the nearest anchor, in km (infinite when there is none); over the
@@ -66,6 +72,13 @@ class Evidence:
         from ._types import nearest_km
 
         return nearest_km(point, self.anchors) if self.anchors else math.inf
+
+    def likely_km(self, point: Coordinate) -> float:
+        """Distance from ``point`` to the nearest of the other names' likeliest towns, in km (infinite
+        when there is none)."""
+        from ._types import nearest_km
+
+        return nearest_km(point, self.likely) if self.likely else math.inf
 
 
 #: The kinds of places the gazetteer's looser key is asked for, by the mention's form (forms not listed
@@ -276,6 +289,33 @@ def office_of(m: Mention, statement: Statement) -> Office | None:
         if office_before.search(before) or office_after.match(after):
             return kind
     return None
+#: A town word right after a name ("Jarjanaz town"), not one that starts a longer name ("Clifton Town
+#: Council") or names another town ("Borno town of Kolloram"), and one right before it ("the town of
+#: Madaya"): see geo/lang/en/town_words_*.txt.
+_TOWN_AFTER = re.compile(rf"\s+(?i:{lang.pattern('town_words_after')})\b(?!\s+(?:[A-Z]|of\b))")
+_TOWN_BEFORE = re.compile(rf"\b{lang.pattern('town_words_before')}\s*(?:the\s+)?$", re.IGNORECASE)
+
+
+def _called_town(m: Mention, statement: Statement) -> bool:
+    """True if the words right around a plain name or a part of one call it a town, city or village:
+    "Jarjanaz town", "eastern Ghazni city", "the community of Duarte" (the kind of place the report
+    means, which tells a town from the province or country of its name)."""
+    if m.form not in ("name", "part"):
+        return False
+    start, end = m.start - statement.start, m.end - statement.start
+    text = statement.text
+    return bool(_TOWN_AFTER.match(text, end) or _TOWN_BEFORE.search(text[max(0, start - 40) : start]))
+
+
+def _likeliest_town(m: Mention, cands: Sequence[Candidate]) -> Candidate | None:
+    """The largest town that bears the mention's name as its own, accents and case aside ("Augusta" is
+    Augusta, Georgia, not Augsburg, whose Latin name it is); ``None`` when the first candidate, in the
+    gazetteer's order, is no town ("Georgia" names a country and a state before any town)."""
+    if not cands or cands[0].kind != "city":
+        return None
+    plain = plain_name(m.head)
+    own = [c for c in cands if c.kind == "city" and plain_name(c.name) == plain]
+    return max(own, key=lambda c: (c.population, -c.id)) if own else None
 
 
 def evidence(
@@ -301,6 +341,18 @@ def evidence(
                 dateline_country = cs[0].country_code
     # Anchors: towns that need no ranking (a single candidate).
     anchors = tuple(point_of(cs[0]) for cs in cands if len(cs) == 1 and cs[0].kind != "country")
+    # The likeliest town of each name (the largest that bears it as its own), by the name, so that each
+    # mention is measured against the other names' only.  A province's point is not one of them: GeoNames
+    # puts it far from most of the towns inside, and near other states' towns ("California" in a list of
+    # states is no village in Maryland); a province counts as holding a likely town instead.
+    likely_by: dict[str, set[Coordinate]] = {}
+    likely_in: dict[str, set[tuple[str, str]]] = {}
+    for m, cs in zip(mentions, cands, strict=True):
+        town = _likeliest_town(m, cs)
+        if town is not None:
+            likely_by.setdefault(m.head.casefold(), set()).add(point_of(town))
+            if town.country_code and town.admin1_code:
+                likely_in.setdefault(m.head.casefold(), set()).add((town.country_code, town.admin1_code))
     # Provinces the report names ("Virginia", "Idlib province") or that hold an unambiguous town.
     # Each mention is scored against the provinces the *other* mentions name (a province named only by
     # mentions of the same name does not count: "Minnesota" cannot vote for the town Minneota, once
@@ -324,7 +376,8 @@ def evidence(
             spoken[cc] = tuple(gaz.languages(cc))
     out = []
     # mentions of one name with one vote share their focus and provinces (a long report repeats names)
-    Shared = tuple[dict[str, float], float, frozenset[tuple[str, str]]]
+    Units = frozenset[tuple[str, str]]
+    Shared = tuple[dict[str, float], float, Units, tuple[Coordinate, ...], Units]
     shared: dict[tuple[str, tuple[tuple[str, float], ...]], Shared] = {}
     for m, cs, vote in zip(mentions, cands, votes, strict=True):
         head = m.head.casefold()
@@ -333,8 +386,11 @@ def evidence(
             # a mention's own candidates do not vote for its focus: the other mentions decide
             focus = {cc: n - vote.get(cc, 0.0) for cc, n in focus_all.items()}
             provinces = frozenset(p for p, heads in named_by.items() if heads - {head})
-            shared[key] = (focus, math.fsum(focus.values()), provinces)
-        focus, total, provinces = shared[key]
+            near = {pt for other, pts in likely_by.items() if other != head for pt in pts}
+            likely = tuple(sorted(near, key=lambda pt: (pt.lat, pt.lon)))
+            likely_provinces = frozenset(p for other, ps in likely_in.items() if other != head for p in ps)
+            shared[key] = (focus, math.fsum(focus.values()), provinces, likely, likely_provinces)
+        focus, total, provinces, likely, likely_provinces = shared[key]
         across = m.form == "name" and _across_border(m, statements[m.sentence])
         out.append(
             Evidence(
@@ -349,6 +405,9 @@ def evidence(
                 spoken=spoken if languages[m.sentence] else {},
                 home=_home_country(focus, total, dateline_country) if across else None,
                 office=office_of(m, statements[m.sentence]),
+                town=_called_town(m, statements[m.sentence]),
+                likely=likely,
+                likely_provinces=likely_provinces,
             )
         )
     return out

@@ -61,6 +61,8 @@ class Weights:
     context_across_border: float
     context_office_of_province: float
     context_office_of_town: float
+    context_called_town: float
+    context_near_likely_place: float
     language_main: float
 
     def feature_amount(self, code: str | None) -> float:
@@ -165,6 +167,10 @@ def _named_like_its_main_city(cand: Candidate, rivals: Sequence[Candidate]) -> b
     return top.country_code == cand.country_code and top.admin1_code == cand.admin1_code
 
 
+#: Kinds of places that a town word around their name says the report does not mean.
+_AREAS = frozenset({"country", "continent", "region", "admin1", "admin2"})
+
+
 #: Kinds of places whose country the report's language speaks for (not countries: see :func:`features`).
 _LANGUAGE_KINDS = frozenset({"city", "admin1", "admin2"})
 
@@ -231,8 +237,10 @@ def features(m: Mention, cand: Candidate, ev: Evidence, w: Weights | None = None
     elif cand.kind == "admin2":
         out.append(("kind_admin2", 1.0, "second-level division"))
     elif cand.kind == "admin1":
-        # A plain name shared by a province and its capital is, in news, the city.
-        if m.form in ("name", "suburbs", "offset") and any(
+        # A plain name shared by a province and its capital is, in news, the city; so is its centre
+        # ("central Donetsk", "central Baghdad": the city centre, not the middle of the oblast).
+        centre = m.form == "part" and m.direction == "central"
+        if (m.form in ("name", "suburbs", "offset") or centre) and any(
             r.kind == "city"
             and r.country_code == cand.country_code
             and r.population >= w.kind_admin1_named_like_its_city_min_population
@@ -241,7 +249,7 @@ def features(m: Mention, cand: Candidate, ev: Evidence, w: Weights | None = None
             out.append(("kind_admin1_named_like_its_city", 1.0, "province named like its city"))
         else:
             out.append(("kind_admin1", 1.0, "first-level division"))
-        if m.form == "part" and _named_like_its_main_city(cand, rivals):
+        if m.form == "part" and not centre and _named_like_its_main_city(cand, rivals):
             # "north Latakia", "northern Aleppo": the part of the governorate, not of the city
             out.append(
                 (
@@ -282,6 +290,17 @@ def features(m: Mention, cand: Candidate, ev: Evidence, w: Weights | None = None
         near = ev.nearest_km(point_of(cand))
         if near < w.context_near_km:
             out.append(("context_near_other_place", 1.0, f"{near:.0f} km from another place of the report"))
+    if cand.kind == "admin1":
+        if (cand.country_code, cand.admin1_code) in ev.likely_provinces:
+            out.append(("context_near_likely_place", 1.0, "holds another name's likeliest town"))
+    elif ev.likely and cand.kind in ("city", "admin2"):
+        # The places of a report lie together: a namesake near where the report's other names most
+        # likely are ("Columbia County" beside "Augusta" is Georgia's) beats one far away.  Unlike the
+        # anchors above, the other names need not be unambiguous, so this speaks in most reports.
+        near = ev.likely_km(point_of(cand))
+        if near < w.context_near_km:
+            why = f"{near:.0f} km from another name's likeliest town"
+            out.append(("context_near_likely_place", 1.0, why))
     if ev.dateline_country and cand.country_code == ev.dateline_country:
         out.append(("context_dateline_country", 1.0, "dateline's country"))
     if ev.home is not None and cand.country_code == ev.home:
@@ -294,6 +313,17 @@ def features(m: Mention, cand: Candidate, ev: Evidence, w: Weights | None = None
         out.append(("context_office_of_province", 1.0, "a province's office names it (governor)"))
     elif ev.office == "town" and cand.kind == "city":
         out.append(("context_office_of_town", 1.0, "a town's office names it (mayor)"))
+    if (
+        ev.town
+        and cand.kind in _AREAS
+        and any(r.kind == "city" and r.country_code == cand.country_code for r in rivals)
+    ):
+        # "Jarjanaz town", "eastern Ghazni city", "central Raqqa city": the report says what kind of place
+        # it means, the town and not the province of its name.  Only where a town of the name lies in
+        # the province's country: without one, the word is more likely to describe a village in the
+        # province ("a Borno village").  It says nothing of which town, and all towns are left alone
+        # ("the coastal city of Saida" is Sidon, not Saïda in Algeria, whose province bears the name).
+        out.append(("context_called_town", 1.0, "the report calls it a town"))
     spoken = ev.spoken.get(cand.country_code or "", ()) if ev.languages else ()
     if spoken and spoken[0] in ev.languages and cand.kind in _LANGUAGE_KINDS and not cand.loose:
         # A town named in a Spanish or French report, with nothing else to place it, is one where that

@@ -105,6 +105,8 @@ class Town:
     country_code: str
     kind: str = "city"
     admin1_code: None = None
+    name: str = "Town"
+    population: int = 0
     lat: float = 10.0
     lon: float = 10.0
 
@@ -224,3 +226,93 @@ def test_a_new_feature_is_fitted_alone_with_the_others_held() -> None:
     assert theta[col] > current.population_max * 0.3
     assert all(theta[i] == pinned[k] for i, k in enumerate(fw.KEYS) if k != "population_unknown")
     assert fw.right_shares(examples, theta) == dict.fromkeys(fw.CORPORA, 1.0)
+
+
+def _geonameid(gaz: Any, name: str, kind: str, country: str) -> int | None:
+    (cand,) = [c for c in gaz.lookup(name, kinds=[kind]) if c.country_code == country][:1]
+    return cand.geonameid
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "town"),
+    [
+        # the word after the name says the report means the town, not the province of its name
+        ("A car bomb went off in eastern Ghazni city on Monday.", "eastern Ghazni", True),
+        ("A car bomb went off in eastern Ghazni on Monday.", "eastern Ghazni", False),
+        # "central" with a name that a province and its main city share is the city centre
+        ("Shelling hit central Donetsk overnight.", "central Donetsk", True),
+        ("Shelling hit northern Donetsk overnight.", "northern Donetsk", False),
+    ],
+)
+def test_a_town_word_or_the_centre_is_the_town_not_its_province(
+    parser: geo.Geoparser[Any], gaz: Any, text: str, name: str, town: bool
+) -> None:
+    place = _place(parser, text, name)
+    head = name.split()[-1]
+    kind = "city" if town else "admin1"
+    assert place.geonameid == _geonameid(gaz, head, kind, place.country_code or ""), place
+
+
+def test_a_town_word_after_a_province_with_no_town_of_its_name_is_the_province(
+    parser: geo.Geoparser[Any],
+) -> None:
+    """ "a Borno village" is a village in Borno State: Nigeria has no town called Borno, and the word does
+    not send the name to the Italian village that bears it."""
+    place = _place(parser, "Gunmen razed a Borno village on Sunday.", "Borno")
+    assert (place.country_code, place.kind) == ("NG", "admin1"), place
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "town"),
+    [
+        ("Clashes went on in Jarjanaz town on Monday.", "Jarjanaz", True),
+        ("Troops entered the town of Madaya.", "Madaya", True),
+        ("Militias raided la localidad de Linares.", "Linares", True),
+        ("Shelling hit Madaya on Monday.", "Madaya", False),
+        # a longer name, and a word that names another town
+        ("The Clifton Town Council met.", "Clifton", False),
+        ("Jets struck the Borno town of Kolloram.", "Borno", False),
+    ],
+)
+def test_the_words_around_a_name_that_call_it_a_town(gaz: Any, text: str, name: str, town: bool) -> None:
+    statement = geo.Statement(doc="d", index=0, start=0, end=len(text), text=text)
+    at = text.index(name)
+    mention = geo.Mention(doc="d", start=at, end=at + len(name), text=name, sentence=0, head=name)
+    (ev,) = evidence([mention], [candidates(mention, gaz)], {0: statement}, gaz, dateline=None)
+    assert ev.town is town
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "admin1"),
+    [
+        # counties of that name lie in many states; the one beside Augusta, Georgia's largest namesake
+        ("Deputies in Columbia County and Augusta searched for the suspect.", "Columbia County", "GA"),
+        ("Storms closed schools in Richmond County and Augusta on Monday.", "Richmond County", "GA"),
+    ],
+)
+def test_a_namesake_near_the_likeliest_town_of_another_name(
+    parser: geo.Geoparser[Any], text: str, name: str, admin1: str
+) -> None:
+    place = _place(parser, text, name)
+    assert (place.country_code, place.admin1_code) == ("US", admin1), place
+    (res,) = [r for r in parser.parse(text).resolutions if r.mention.text == name]
+    assert any("from another name's likeliest town +" in reason for reason in res.reasons), res.reasons
+
+
+def test_the_likeliest_town_of_a_name_bears_it_as_its_own(gaz: Any) -> None:
+    """ "Augusta" is the Latin name of Augsburg, which the gazetteer lists first; the likeliest town of the
+    name is the largest that bears it as its own.  A mention is measured against the other names only."""
+    text = "Augusta and Macon"
+    statement = geo.Statement(doc="d", index=0, start=0, end=len(text), text=text)
+    mentions = [
+        geo.Mention(doc="d", start=0, end=7, text="Augusta", sentence=0, head="Augusta"),
+        geo.Mention(doc="d", start=12, end=17, text="Macon", sentence=0, head="Macon"),
+    ]
+    cands = [candidates(m, gaz) for m in mentions]
+    augusta, macon = evidence(mentions, cands, {0: statement}, gaz, dateline=None)
+    (likely,) = macon.likely
+    (town,) = [c for c in cands[0] if (c.lat, c.lon) == (likely.lat, likely.lon)]
+    assert (town.name, town.country_code, town.admin1_code) == ("Augusta", "US", "GA")
+    assert ("US", "GA") in macon.likely_provinces
+    # Augusta's own evidence holds Macon's likeliest town, not its own
+    assert len(augusta.likely) == 1 and augusta.likely != macon.likely
