@@ -289,6 +289,8 @@ def office_of(m: Mention, statement: Statement) -> Office | None:
         if office_before.search(before) or office_after.match(after):
             return kind
     return None
+
+
 #: A town word right after a name ("Jarjanaz town"), not one that starts a longer name ("Clifton Town
 #: Council") or names another town ("Borno town of Kolloram"), and one right before it ("the town of
 #: Madaya"): see geo/lang/en/town_words_*.txt.
