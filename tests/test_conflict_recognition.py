@@ -351,3 +351,19 @@ def test_the_part_of_a_town_or_of_the_province_named_like_it(parser, sentence, m
     found = {r.mention.text: r.place for r in parser.parse(sentence).resolutions if r.place is not None}
     assert found[mention].kind == "part"
     assert gaz.get(found[mention].geonameid).kind == whole
+
+
+@pytest.mark.parametrize(
+    ("sentence", "feature"),
+    [
+        ("Coast guard ships blocked a fishing boat near Scarborough Shoal on Tuesday.", "Scarborough Shoal"),
+        ("Divers surveyed Johnson Reef after the collision.", "Johnson Reef"),
+        ("Boats were seen off Palmyra Atoll, the navy said.", "Palmyra Atoll"),
+    ],
+)
+def test_a_reef_or_shoal_is_a_named_feature_not_its_namesake_town(parser, sentence, feature):
+    """Shoals, reefs and atolls, which the gazetteer does not hold, are named features: the word before
+    them is no town (Scarborough in Tobago, Johnson in the United States)."""
+    by_text = {r.mention.text: r for r in parser.parse(sentence).resolutions}
+    assert feature in by_text
+    assert by_text[feature].place is None
