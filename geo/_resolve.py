@@ -21,8 +21,8 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
 from ._borders import Border
-from ._candidates import candidates, evidence
-from ._gazetteer import PlaceSource, point_of
+from ._candidates import Evidence, candidates, evidence
+from ._gazetteer import Candidate, PlaceSource, point_of
 from ._roles import RoleReader, form_role, role_of
 from ._scoring import MIN_SCORE, Scored, confidence, score
 from ._shapes import OnlineAnswer, border_place, corridors, online_place, place_of
@@ -89,10 +89,7 @@ def resolve_mentions(
     evidences = evidence(mentions, cands, by_index, gaz, dateline=dateline)
     out: list[Resolution] = []
     doubtful: list[RoleAsk] = [] if asks is None else asks  # read from the parse at the end
-    ranked = [
-        sorted((score(m, c, ev) for c in cs), key=lambda s: (-s.score, s.candidate.id)) if cs else []
-        for m, cs, ev in zip(mentions, cands, evidences, strict=True)
-    ]
+    ranked = _ranked(mentions, cands, evidences)
     strays = _strays(mentions, ranked, dateline)
     for m, scored in zip(mentions, ranked, strict=True):
         st = by_index[m.sentence]
@@ -142,6 +139,75 @@ def resolve_mentions(
     if roles is not None and asks is None:
         read_roles(roles, [out], [doubtful])
     return out + corridors(sorted(out, key=lambda r: r.mention.start), by_index, gaz)
+
+
+def _ranked(
+    mentions: Sequence[Mention], cands: Sequence[Sequence[Candidate]], evidences: Sequence[Evidence]
+) -> list[list[Scored]]:
+    """Each mention's candidates scored, best first (ties by id).
+
+    A long report names its places again and again, with the same candidates and the same evidence
+    (the focus and provinces are shared by the mentions of one name, the anchors by all): such mentions
+    are ranked once, and share the list, which no one changes.  Scoring reads only the mention's name,
+    form and direction, the candidates and the evidence (:func:`_ranking_key`)."""
+    memo: dict[tuple[object, ...], list[Scored]] = {}
+    out: list[list[Scored]] = []
+    for m, cs, ev in zip(mentions, cands, evidences, strict=True):
+        if not cs:
+            out.append([])
+            continue
+        key = _ranking_key(m, cs, ev)
+        ranked = memo.get(key)
+        if ranked is None:
+            ranked = sorted((score(m, c, ev) for c in cs), key=lambda s: (-s.score, s.candidate.id))
+            memo[key] = ranked
+        out.append(ranked)
+    return out
+
+
+#: The fields of :class:`Evidence` that :func:`_ranking_key` tells apart (a test holds it to all of them).
+RANKING_EVIDENCE = (
+    "focus",
+    "total",
+    "provinces",
+    "container",
+    "anchors",
+    "dateline_country",
+    "rivals",
+    "languages",
+    "spoken",
+    "home",
+    "office",
+    "town",
+    "likely",
+    "likely_provinces",
+)
+
+
+def _ranking_key(m: Mention, cs: Sequence[Candidate], ev: Evidence) -> tuple[object, ...]:
+    """What scoring reads of a mention, its candidates and their evidence.  The mappings and long
+    sequences by identity (all the evidence of one document is alive while it is ranked, so an id is
+    one object's; :func:`geo._candidates.evidence` shares them), the rest by value."""
+    return (
+        m.head,
+        m.form,
+        m.direction,
+        tuple(id(c) for c in cs),
+        id(ev.focus),
+        ev.total,
+        id(ev.provinces),
+        ev.container,
+        id(ev.anchors),
+        ev.dateline_country,
+        tuple(id(c) for c in ev.rivals),
+        ev.languages,
+        id(ev.spoken) if ev.spoken else None,
+        ev.home,
+        ev.office,
+        ev.town,
+        id(ev.likely) if ev.likely else None,
+        id(ev.likely_provinces) if ev.likely_provinces else None,
+    )
 
 
 #: A report's places point at one country when at least this many mentions of other places resolve and

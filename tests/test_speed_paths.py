@@ -4,6 +4,7 @@ anchor.  Behaviour only: no timing is asserted here (``benchmarks/bench_speed.py
 
 from __future__ import annotations
 
+import itertools
 import math
 import shutil
 from collections.abc import Iterable, Iterator
@@ -354,3 +355,78 @@ def test_the_roles_of_a_batch_are_read_from_one_parse_as_each_document_alone(
         assert result.resolutions == next(alone.parse_documents([doc])).resolutions
     roles = {(r.document.id, x.mention.text): x.role for r in together for x in r.resolutions}
     assert roles[("r0", "Turkey")] == "actor" and roles[("r0", "Iran")] == "actor"
+
+
+# -- a long report: work done once per distinct name, not per mention ---------------------------------
+
+
+def test_ranking_key_covers_every_field_of_the_evidence() -> None:
+    import dataclasses
+
+    from geo._resolve import RANKING_EVIDENCE
+
+    # a field scoring may read must tell two mentions' rankings apart
+    assert set(RANKING_EVIDENCE) == {f.name for f in dataclasses.fields(Evidence)}
+
+
+def test_scoring_reads_nothing_of_a_mention_the_ranking_key_leaves_out(gaz: gazetteer.Gazetteer) -> None:
+    import dataclasses
+
+    from geo._candidates import candidates, evidence
+    from geo._scoring import score
+
+    # the key holds a mention's name, form and direction: where it stands and how it is written
+    # around the name must not change a score
+    text = (
+        "Shelling hit north of Idlib and the suburbs of Aleppo.\n"
+        "Aid reached Idlib, Syria, and Alexandria; officials in Georgia and Springfield were calm."
+    )
+    result = geo.Geoparser(gaz).parse(text)
+    mentions = [r.mention for r in result.resolutions if r.mention.form != "border"]
+    by_index = {st.index: st for st in result.statements}
+    cands = [candidates(m, gaz) for m in mentions]
+    evidences = evidence(mentions, cands, by_index, gaz, dateline=None)
+    scored = 0
+    for m, cs, ev in zip(mentions, cands, evidences, strict=True):
+        moved = dataclasses.replace(
+            m,
+            doc="elsewhere",
+            start=m.start + 500,
+            end=m.end + 500,
+            text=f"the {m.text}",
+            sentence=9,
+            other="Homs",
+            source="rule",
+        )
+        for c in cs:
+            assert score(moved, c, ev) == score(m, c, ev), m.text
+            scored += 1
+    assert scored > 20
+
+
+def test_mentions_of_one_name_are_ranked_once_as_each_alone(gaz: gazetteer.Gazetteer) -> None:
+    from geo._candidates import candidates, evidence
+    from geo._resolve import _ranked
+    from geo._scoring import score
+
+    # the same names again and again, with a container beside some ("Idlib, Syria") and a Spanish
+    # statement, whose language changes the evidence of its names
+    text = (
+        "Shelling hit Idlib and Aleppo on Monday.\n"
+        "Aid reached Idlib, Syria, and Aleppo on Tuesday.\n"
+        "Enfrentamientos en Aleppo y Idlib dejaron muertos.\n"
+        "Officials in Aleppo said Idlib was calm; Hama and Idlib were shelled."
+    )
+    result = geo.Geoparser(gaz).parse(text)
+    mentions = [r.mention for r in result.resolutions if r.mention.form != "border"]
+    assert sum(m.text == "Idlib" for m in mentions) >= 4
+    by_index = {st.index: st for st in result.statements}
+    cands = [candidates(m, gaz) for m in mentions]
+    evidences = evidence(mentions, cands, by_index, gaz, dateline=None)
+    ranked = _ranked(mentions, cands, evidences)
+    for m, cs, ev, got in zip(mentions, cands, evidences, ranked, strict=True):
+        alone = sorted((score(m, c, ev) for c in cs), key=lambda s: (-s.score, s.candidate.id))
+        assert got == alone, m.text
+    idlib = [r for m, r in zip(mentions, ranked, strict=True) if m.text == "Idlib"]
+    assert any(a is b for a, b in itertools.pairwise(idlib))  # shared by mentions of one evidence
+    assert any(a is not b for a, b in itertools.pairwise(idlib))  # not by one beside its country
