@@ -430,3 +430,22 @@ def test_mentions_of_one_name_are_ranked_once_as_each_alone(gaz: gazetteer.Gazet
     idlib = [r for m, r in zip(mentions, ranked, strict=True) if m.text == "Idlib"]
     assert any(a is b for a, b in itertools.pairwise(idlib))  # shared by mentions of one evidence
     assert any(a is not b for a, b in itertools.pairwise(idlib))  # not by one beside its country
+
+
+def test_a_corridor_named_again_is_the_corridor_named_once(gaz: gazetteer.Gazetteer) -> None:
+    parser = geo.Geoparser(gaz)
+    once = "Clashes broke out between Saraqib and Idlib on Monday."
+
+    def corridors_of(text: str) -> list[geo.Resolution]:
+        return [r for r in parser.parse(text).resolutions if r.mention.form == "between"]
+
+    (alone,) = corridors_of(once)
+    twice = corridors_of(f"{once}\nShelling went on between Saraqib and Idlib on Tuesday.\n{once}")
+    assert len(twice) == 3
+    for r in twice:
+        assert (r.place, r.score, r.reasons) == (alone.place, alone.score, alone.reasons)
+    # the other way round is its own band, measured from Idlib
+    (back,) = corridors_of("Clashes broke out between Idlib and Saraqib on Monday.")
+    assert back.place is not None and alone.place is not None
+    assert back.place.place_id == alone.place.place_id
+    assert back.reasons == alone.reasons
