@@ -449,3 +449,24 @@ def test_a_corridor_named_again_is_the_corridor_named_once(gaz: gazetteer.Gazett
     assert back.place is not None and alone.place is not None
     assert back.place.place_id == alone.place.place_id
     assert back.reasons == alone.reasons
+
+
+def test_the_focus_is_each_countrys_exact_sum_of_the_other_mentions_votes(gaz: gazetteer.Gazetteer) -> None:
+    from geo._candidates import _votes, candidates, evidence
+
+    text = (
+        "Shelling hit Idlib and Aleppo.\nTurkish troops entered Afrin near Kilis.\n"
+        "Talks in Geneva and Moscow stalled; Georgia and Jordan called for calm in Homs and Hama."
+    )
+    result = geo.Geoparser(gaz).parse(text)
+    mentions = [r.mention for r in result.resolutions if r.mention.form != "border"]
+    by_index = {st.index: st for st in result.statements}
+    cands = [candidates(m, gaz) for m in mentions]
+    votes = [_votes(cs) for cs in cands]
+    countries = sorted({cc for vote in votes for cc in vote})
+    assert len(countries) >= 4
+    everyone = {cc: math.fsum(vote.get(cc, 0.0) for vote in votes) for cc in countries}
+    for vote, ev in zip(votes, evidence(mentions, cands, by_index, gaz, dateline=None), strict=True):
+        focus = {cc: n - vote.get(cc, 0.0) for cc, n in everyone.items()}
+        assert list(ev.focus.items()) == list(focus.items())
+        assert ev.total == math.fsum(focus.values())
