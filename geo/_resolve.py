@@ -26,7 +26,7 @@ from ._gazetteer import Candidate, PlaceSource, point_of
 from ._roles import RoleReader, form_role, role_of
 from ._scoring import MIN_SCORE, Scored, confidence, score
 from ._shapes import OnlineAnswer, border_place, corridors, online_place, place_of
-from ._types import Kind, Mention, Resolution, Statement
+from ._types import Kind, Mention, Place, Resolution, Statement
 
 __all__ = [
     "MIN_SCORE",
@@ -91,6 +91,7 @@ def resolve_mentions(
     doubtful: list[RoleAsk] = [] if asks is None else asks  # read from the parse at the end
     ranked = _ranked(mentions, cands, evidences)
     strays = _strays(mentions, ranked, dateline)
+    places: dict[tuple[object, ...], Place] = {}
     for m, scored in zip(mentions, ranked, strict=True):
         st = by_index[m.sentence]
         if m.form == "border":
@@ -123,7 +124,11 @@ def resolve_mentions(
                 Resolution(m, None, "location", confidence(best.score), ("no good candidate", *best.reasons))
             )
             continue
-        place = place_of(m, best.candidate, gaz)
+        # a place is drawn once per candidate and form (frozen, so the mentions of one name share it)
+        drawn = (m.form, m.direction, m.text if m.form == "district" else None, id(best.candidate))
+        if drawn not in places:
+            places[drawn] = place_of(m, best.candidate, gaz)
+        place = places[drawn]
         capital = best.candidate.feature_code == "PPLC"
         model = roles.model if roles is not None else None
         role = role_of(m, st, place.kind, dateline=dateline, capital=capital, model=model)

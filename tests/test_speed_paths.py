@@ -470,3 +470,25 @@ def test_the_focus_is_each_countrys_exact_sum_of_the_other_mentions_votes(gaz: g
         focus = {cc: n - vote.get(cc, 0.0) for cc, n in everyone.items()}
         assert list(ev.focus.items()) == list(focus.items())
         assert ev.total == math.fsum(focus.values())
+
+
+def test_the_places_of_a_name_named_again_are_those_drawn_for_each_form(gaz: gazetteer.Gazetteer) -> None:
+    from geo._shapes import place_of
+
+    text = (
+        "Shelling hit Aleppo and the suburbs of Aleppo.\nTroops moved north of Aleppo; Aleppo was calm.\n"
+        "Fighting in northern Aleppo and north of Aleppo went on; the Yei county and Yei district were calm."
+    )
+    resolutions = [r for r in geo.Geoparser(gaz).parse(text).resolutions if r.place is not None]
+    forms = {r.mention.form for r in resolutions}
+    assert {"name", "suburbs", "offset", "part", "district"} <= forms
+    for r in resolutions:
+        if r.mention.form == "between" or r.place is None:
+            continue
+        pid = r.place.place_id
+        (cand,) = [
+            c
+            for c in gaz.lookup(r.mention.head, limit=30)
+            if pid.startswith(f"{c.place_id}:") or pid == c.place_id
+        ]
+        assert r.place == place_of(r.mention, cand, gaz), r.mention.text
