@@ -85,7 +85,7 @@ def resolve_mentions(
     """
     by_index = {st.index: st for st in statements}
     borders = borders or {}
-    cands = [candidates(m, gaz) for m in mentions]
+    cands = _candidates_of(mentions, gaz)
     evidences = evidence(mentions, cands, by_index, gaz, dateline=dateline)
     out: list[Resolution] = []
     doubtful: list[RoleAsk] = [] if asks is None else asks  # read from the parse at the end
@@ -144,6 +144,19 @@ def resolve_mentions(
     if roles is not None and asks is None:
         read_roles(roles, [out], [doubtful])
     return out + corridors(sorted(out, key=lambda r: r.mention.start), by_index, gaz)
+
+
+def _candidates_of(mentions: Sequence[Mention], gaz: PlaceSource) -> list[list[Candidate]]:
+    """The candidates of each mention, looked up once per name and form (a building's name by its whole
+    text, which :func:`geo._candidates.candidates` reads too); each mention gets its own copy of the list."""
+    found: dict[tuple[str, str, str | None], list[Candidate]] = {}
+    out = []
+    for m in mentions:
+        key = (m.head, m.form, m.text if m.form == "feature" else None)
+        if key not in found:
+            found[key] = candidates(m, gaz)
+        out.append(list(found[key]))
+    return out
 
 
 def _ranked(

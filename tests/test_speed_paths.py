@@ -492,3 +492,22 @@ def test_the_places_of_a_name_named_again_are_those_drawn_for_each_form(gaz: gaz
             if pid.startswith(f"{c.place_id}:") or pid == c.place_id
         ]
         assert r.place == place_of(r.mention, cand, gaz), r.mention.text
+
+
+def test_the_candidates_of_a_name_named_again_are_its_own_copy(gaz: gazetteer.Gazetteer) -> None:
+    from geo._candidates import candidates
+    from geo._resolve import _candidates_of
+
+    text = "Shelling hit Idlib and Idlib province.\nKano Market and Kano were calm; aid reached Idlib."
+    mentions = [r.mention for r in geo.Geoparser(gaz).parse(text).resolutions]
+    assert sum(m.head == "Idlib" and m.form == "name" for m in mentions) == 2
+    assert {m.form for m in mentions} >= {"name", "province", "feature"}
+    found = _candidates_of(mentions, gaz)
+    assert found == [candidates(m, gaz) for m in mentions]
+    idlib = next(m for m in mentions if m.head == "Idlib" and m.form == "name")
+    first, again = (
+        cs for m, cs in zip(mentions, found, strict=True) if m.head == "Idlib" and m.form == "name"
+    )
+    assert first and first is not again
+    first.clear()  # a caller may change its list: the other mention's stays whole
+    assert again == candidates(idlib, gaz)
