@@ -331,11 +331,15 @@ def evidence(
     """The :class:`Evidence` of each mention, from the candidates of all of them."""
     votes = [_votes(cs) for cs in cands]
     # Sums in a fixed order (countries sorted, math.fsum): a set's order changes with PYTHONHASHSEED,
-    # and a float sum in another order can turn "focus on RU (37%)" into "(38%)".
-    focus_all = {
-        cc: math.fsum(vote.get(cc, 0.0) for vote in votes)
-        for cc in sorted({cc for vote in votes for cc in vote})
-    }
+    # and a float sum in another order can turn "focus on RU (37%)" into "(38%)".  Each country's shares
+    # are gathered in one pass over the votes (not one pass per country: a long report has thousands of
+    # mentions and dozens of countries); math.fsum is exact, so the zeros a vote without the country
+    # would add change nothing.
+    shares: dict[str, list[float]] = {}
+    for vote in votes:
+        for cc, share in vote.items():
+            shares.setdefault(cc, []).append(share)
+    focus_all = {cc: math.fsum(shares[cc]) for cc in sorted(shares)}
     dateline_country = None
     if dateline is not None:
         for m, cs in zip(mentions, cands, strict=True):

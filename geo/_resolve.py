@@ -21,12 +21,12 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
 from ._borders import Border
-from ._candidates import candidates, evidence
-from ._gazetteer import PlaceSource, point_of
+from ._candidates import Evidence, candidates, evidence
+from ._gazetteer import Candidate, PlaceSource, point_of
 from ._roles import RoleReader, form_role, role_of
 from ._scoring import MIN_SCORE, Scored, confidence, score
 from ._shapes import OnlineAnswer, border_place, corridors, online_place, place_of
-from ._types import Kind, Mention, Resolution, Statement
+from ._types import Kind, Mention, Place, Resolution, Statement
 
 __all__ = [
     "MIN_SCORE",
@@ -85,15 +85,13 @@ def resolve_mentions(
     """
     by_index = {st.index: st for st in statements}
     borders = borders or {}
-    cands = [candidates(m, gaz) for m in mentions]
+    cands = _candidates_of(mentions, gaz)
     evidences = evidence(mentions, cands, by_index, gaz, dateline=dateline)
     out: list[Resolution] = []
     doubtful: list[RoleAsk] = [] if asks is None else asks  # read from the parse at the end
-    ranked = [
-        sorted((score(m, c, ev) for c in cs), key=lambda s: (-s.score, s.candidate.id)) if cs else []
-        for m, cs, ev in zip(mentions, cands, evidences, strict=True)
-    ]
+    ranked = _ranked(mentions, cands, evidences)
     strays = _strays(mentions, ranked, dateline)
+    places: dict[tuple[object, ...], Place] = {}
     for m, scored in zip(mentions, ranked, strict=True):
         st = by_index[m.sentence]
         if m.form == "border":
@@ -126,7 +124,11 @@ def resolve_mentions(
                 Resolution(m, None, "location", confidence(best.score), ("no good candidate", *best.reasons))
             )
             continue
-        place = place_of(m, best.candidate, gaz)
+        # a place is drawn once per candidate and form (frozen, so the mentions of one name share it)
+        drawn = (m.form, m.direction, m.text if m.form == "district" else None, id(best.candidate))
+        if drawn not in places:
+            places[drawn] = place_of(m, best.candidate, gaz)
+        place = places[drawn]
         capital = best.candidate.feature_code == "PPLC"
         model = roles.model if roles is not None else None
         role = role_of(m, st, place.kind, dateline=dateline, capital=capital, model=model)
@@ -142,6 +144,88 @@ def resolve_mentions(
     if roles is not None and asks is None:
         read_roles(roles, [out], [doubtful])
     return out + corridors(sorted(out, key=lambda r: r.mention.start), by_index, gaz)
+
+
+def _candidates_of(mentions: Sequence[Mention], gaz: PlaceSource) -> list[list[Candidate]]:
+    """The candidates of each mention, looked up once per name and form (a building's name by its whole
+    text, which :func:`geo._candidates.candidates` reads too); each mention gets its own copy of the list."""
+    found: dict[tuple[str, str, str | None], list[Candidate]] = {}
+    out = []
+    for m in mentions:
+        key = (m.head, m.form, m.text if m.form == "feature" else None)
+        if key not in found:
+            found[key] = candidates(m, gaz)
+        out.append(list(found[key]))
+    return out
+
+
+def _ranked(
+    mentions: Sequence[Mention], cands: Sequence[Sequence[Candidate]], evidences: Sequence[Evidence]
+) -> list[list[Scored]]:
+    """Each mention's candidates scored, best first (ties by id).
+
+    A long report names its places again and again, with the same candidates and the same evidence
+    (the focus and provinces are shared by the mentions of one name, the anchors by all): such mentions
+    are ranked once, and share the list, which no one changes.  Scoring reads only the mention's name,
+    form and direction, the candidates and the evidence (:func:`_ranking_key`)."""
+    memo: dict[tuple[object, ...], list[Scored]] = {}
+    out: list[list[Scored]] = []
+    for m, cs, ev in zip(mentions, cands, evidences, strict=True):
+        if not cs:
+            out.append([])
+            continue
+        key = _ranking_key(m, cs, ev)
+        ranked = memo.get(key)
+        if ranked is None:
+            ranked = sorted((score(m, c, ev) for c in cs), key=lambda s: (-s.score, s.candidate.id))
+            memo[key] = ranked
+        out.append(ranked)
+    return out
+
+
+#: The fields of :class:`Evidence` that :func:`_ranking_key` tells apart (a test holds it to all of them).
+RANKING_EVIDENCE = (
+    "focus",
+    "total",
+    "provinces",
+    "container",
+    "anchors",
+    "dateline_country",
+    "rivals",
+    "languages",
+    "spoken",
+    "home",
+    "office",
+    "town",
+    "likely",
+    "likely_provinces",
+)
+
+
+def _ranking_key(m: Mention, cs: Sequence[Candidate], ev: Evidence) -> tuple[object, ...]:
+    """What scoring reads of a mention, its candidates and their evidence.  The mappings and long
+    sequences by identity (all the evidence of one document is alive while it is ranked, so an id is
+    one object's; :func:`geo._candidates.evidence` shares them), the rest by value."""
+    return (
+        m.head,
+        m.form,
+        m.direction,
+        tuple(id(c) for c in cs),
+        id(ev.focus),
+        ev.total,
+        id(ev.provinces),
+        ev.container,
+        id(ev.anchors),
+        ev.dateline_country,
+        tuple(id(c) for c in ev.rivals),
+        ev.languages,
+        id(ev.spoken) if ev.spoken else None,
+        ev.home,
+        ev.office,
+        ev.town,
+        id(ev.likely) if ev.likely else None,
+        id(ev.likely_provinces) if ev.likely_provinces else None,
+    )
 
 
 #: A report's places point at one country when at least this many mentions of other places resolve and

@@ -184,6 +184,8 @@ def corridors(
     towns across a sea or a strait, or too far apart, get no corridor: only their own two places.
     """
     out = []
+    # a long report names the same two towns again: their band, land and middle are made once
+    joined: dict[tuple[Coordinate, Coordinate], tuple[BaseGeometry, BaseGeometry, Coordinate] | None] = {}
     for first, second in itertools.pairwise(resolutions):
         a, b = first.place, second.place
         if a is None or b is None or a.kind not in _CORRIDOR_KINDS or b.kind not in _CORRIDOR_KINDS:
@@ -196,10 +198,14 @@ def corridors(
         if not lead or not _AND_BETWEEN.match(st.text[end_1 : second.mention.start - st.start]):
             continue
         km = a.point.km_to(b.point)
-        band = _band(a.point, b.point, km)
-        land = _corridor_land(band, a, b, km, gaz)
-        if land is None:
+        if (a.point, b.point) not in joined:
+            band = _band(a.point, b.point, km)
+            land = _corridor_land(band, a, b, km, gaz)
+            joined[a.point, b.point] = None if land is None else (band, land, _middle(land))
+        found = joined[a.point, b.point]
+        if found is None:
             continue
+        band, land, middle = found
         start = first.mention.start - len(lead.group(0))
         mention = Mention(
             doc=first.mention.doc,
@@ -218,7 +224,7 @@ def corridors(
             name=f"between {a.name} and {b.name}",
             kind="between",
             country_code=";".join(sorted({str(a.country_code), str(b.country_code)})),
-            point=_middle(land),
+            point=middle,
             precision=2,
             geometry=land,
         )

@@ -4,6 +4,7 @@ anchor.  Behaviour only: no timing is asserted here (``benchmarks/bench_speed.py
 
 from __future__ import annotations
 
+import itertools
 import math
 import shutil
 from collections.abc import Iterable, Iterator
@@ -354,3 +355,159 @@ def test_the_roles_of_a_batch_are_read_from_one_parse_as_each_document_alone(
         assert result.resolutions == next(alone.parse_documents([doc])).resolutions
     roles = {(r.document.id, x.mention.text): x.role for r in together for x in r.resolutions}
     assert roles[("r0", "Turkey")] == "actor" and roles[("r0", "Iran")] == "actor"
+
+
+# -- a long report: work done once per distinct name, not per mention ---------------------------------
+
+
+def test_ranking_key_covers_every_field_of_the_evidence() -> None:
+    import dataclasses
+
+    from geo._resolve import RANKING_EVIDENCE
+
+    # a field scoring may read must tell two mentions' rankings apart
+    assert set(RANKING_EVIDENCE) == {f.name for f in dataclasses.fields(Evidence)}
+
+
+def test_scoring_reads_nothing_of_a_mention_the_ranking_key_leaves_out(gaz: gazetteer.Gazetteer) -> None:
+    import dataclasses
+
+    from geo._candidates import candidates, evidence
+    from geo._scoring import score
+
+    # the key holds a mention's name, form and direction: where it stands and how it is written
+    # around the name must not change a score
+    text = (
+        "Shelling hit north of Idlib and the suburbs of Aleppo.\n"
+        "Aid reached Idlib, Syria, and Alexandria; officials in Georgia and Springfield were calm."
+    )
+    result = geo.Geoparser(gaz).parse(text)
+    mentions = [r.mention for r in result.resolutions if r.mention.form != "border"]
+    by_index = {st.index: st for st in result.statements}
+    cands = [candidates(m, gaz) for m in mentions]
+    evidences = evidence(mentions, cands, by_index, gaz, dateline=None)
+    scored = 0
+    for m, cs, ev in zip(mentions, cands, evidences, strict=True):
+        moved = dataclasses.replace(
+            m,
+            doc="elsewhere",
+            start=m.start + 500,
+            end=m.end + 500,
+            text=f"the {m.text}",
+            sentence=9,
+            other="Homs",
+            source="rule",
+        )
+        for c in cs:
+            assert score(moved, c, ev) == score(m, c, ev), m.text
+            scored += 1
+    assert scored > 20
+
+
+def test_mentions_of_one_name_are_ranked_once_as_each_alone(gaz: gazetteer.Gazetteer) -> None:
+    from geo._candidates import candidates, evidence
+    from geo._resolve import _ranked
+    from geo._scoring import score
+
+    # the same names again and again, with a container beside some ("Idlib, Syria") and a Spanish
+    # statement, whose language changes the evidence of its names
+    text = (
+        "Shelling hit Idlib and Aleppo on Monday.\n"
+        "Aid reached Idlib, Syria, and Aleppo on Tuesday.\n"
+        "Enfrentamientos en Aleppo y Idlib dejaron muertos.\n"
+        "Officials in Aleppo said Idlib was calm; Hama and Idlib were shelled."
+    )
+    result = geo.Geoparser(gaz).parse(text)
+    mentions = [r.mention for r in result.resolutions if r.mention.form != "border"]
+    assert sum(m.text == "Idlib" for m in mentions) >= 4
+    by_index = {st.index: st for st in result.statements}
+    cands = [candidates(m, gaz) for m in mentions]
+    evidences = evidence(mentions, cands, by_index, gaz, dateline=None)
+    ranked = _ranked(mentions, cands, evidences)
+    for m, cs, ev, got in zip(mentions, cands, evidences, ranked, strict=True):
+        alone = sorted((score(m, c, ev) for c in cs), key=lambda s: (-s.score, s.candidate.id))
+        assert got == alone, m.text
+    idlib = [r for m, r in zip(mentions, ranked, strict=True) if m.text == "Idlib"]
+    assert any(a is b for a, b in itertools.pairwise(idlib))  # shared by mentions of one evidence
+    assert any(a is not b for a, b in itertools.pairwise(idlib))  # not by one beside its country
+
+
+def test_a_corridor_named_again_is_the_corridor_named_once(gaz: gazetteer.Gazetteer) -> None:
+    parser = geo.Geoparser(gaz)
+    once = "Clashes broke out between Saraqib and Idlib on Monday."
+
+    def corridors_of(text: str) -> list[geo.Resolution]:
+        return [r for r in parser.parse(text).resolutions if r.mention.form == "between"]
+
+    (alone,) = corridors_of(once)
+    twice = corridors_of(f"{once}\nShelling went on between Saraqib and Idlib on Tuesday.\n{once}")
+    assert len(twice) == 3
+    for r in twice:
+        assert (r.place, r.score, r.reasons) == (alone.place, alone.score, alone.reasons)
+    # the other way round is its own band, measured from Idlib
+    (back,) = corridors_of("Clashes broke out between Idlib and Saraqib on Monday.")
+    assert back.place is not None and alone.place is not None
+    assert back.place.place_id == alone.place.place_id
+    assert back.reasons == alone.reasons
+
+
+def test_the_focus_is_each_countrys_exact_sum_of_the_other_mentions_votes(gaz: gazetteer.Gazetteer) -> None:
+    from geo._candidates import _votes, candidates, evidence
+
+    text = (
+        "Shelling hit Idlib and Aleppo.\nTurkish troops entered Afrin near Kilis.\n"
+        "Talks in Geneva and Moscow stalled; Georgia and Jordan called for calm in Homs and Hama."
+    )
+    result = geo.Geoparser(gaz).parse(text)
+    mentions = [r.mention for r in result.resolutions if r.mention.form != "border"]
+    by_index = {st.index: st for st in result.statements}
+    cands = [candidates(m, gaz) for m in mentions]
+    votes = [_votes(cs) for cs in cands]
+    countries = sorted({cc for vote in votes for cc in vote})
+    assert len(countries) >= 4
+    everyone = {cc: math.fsum(vote.get(cc, 0.0) for vote in votes) for cc in countries}
+    for vote, ev in zip(votes, evidence(mentions, cands, by_index, gaz, dateline=None), strict=True):
+        focus = {cc: n - vote.get(cc, 0.0) for cc, n in everyone.items()}
+        assert list(ev.focus.items()) == list(focus.items())
+        assert ev.total == math.fsum(focus.values())
+
+
+def test_the_places_of_a_name_named_again_are_those_drawn_for_each_form(gaz: gazetteer.Gazetteer) -> None:
+    from geo._shapes import place_of
+
+    text = (
+        "Shelling hit Aleppo and the suburbs of Aleppo.\nTroops moved north of Aleppo; Aleppo was calm.\n"
+        "Fighting in northern Aleppo and north of Aleppo went on; the Yei county and Yei district were calm."
+    )
+    resolutions = [r for r in geo.Geoparser(gaz).parse(text).resolutions if r.place is not None]
+    forms = {r.mention.form for r in resolutions}
+    assert {"name", "suburbs", "offset", "part", "district"} <= forms
+    for r in resolutions:
+        if r.mention.form == "between" or r.place is None:
+            continue
+        pid = r.place.place_id
+        (cand,) = [
+            c
+            for c in gaz.lookup(r.mention.head, limit=30)
+            if pid.startswith(f"{c.place_id}:") or pid == c.place_id
+        ]
+        assert r.place == place_of(r.mention, cand, gaz), r.mention.text
+
+
+def test_the_candidates_of_a_name_named_again_are_its_own_copy(gaz: gazetteer.Gazetteer) -> None:
+    from geo._candidates import candidates
+    from geo._resolve import _candidates_of
+
+    text = "Shelling hit Idlib and Idlib province.\nKano Market and Kano were calm; aid reached Idlib."
+    mentions = [r.mention for r in geo.Geoparser(gaz).parse(text).resolutions]
+    assert sum(m.head == "Idlib" and m.form == "name" for m in mentions) == 2
+    assert {m.form for m in mentions} >= {"name", "province", "feature"}
+    found = _candidates_of(mentions, gaz)
+    assert found == [candidates(m, gaz) for m in mentions]
+    idlib = next(m for m in mentions if m.head == "Idlib" and m.form == "name")
+    first, again = (
+        cs for m, cs in zip(mentions, found, strict=True) if m.head == "Idlib" and m.form == "name"
+    )
+    assert first and first is not again
+    first.clear()  # a caller may change its list: the other mention's stays whole
+    assert again == candidates(idlib, gaz)
