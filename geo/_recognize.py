@@ -293,6 +293,12 @@ def gazetteer_spans(text: str, index: NameIndex) -> list[tuple[int, int, frozens
         foreign = _has_foreign_words(run, toks)
         i = 0
         while i < len(run):
+            if not toks[run[i]].capital:
+                # A name starts with a capital: a connector inside the run starts none ("Shot Dead at
+                # Cancun Beach" holds "Cancun Beach", not "at Cancun Beach", which the gazetteer's folding
+                # of Arabic articles would read as "Cancun").
+                i += 1
+                continue
             matched = False
             for j in range(min(len(run), i + 6), i, -1):
                 sub = _strip_connectors(run[i:j], toks)

@@ -367,3 +367,19 @@ def test_a_reef_or_shoal_is_a_named_feature_not_its_namesake_town(parser, senten
     by_text = {r.mention.text: r for r in parser.parse(sentence).resolutions}
     assert feature in by_text
     assert by_text[feature].place is None
+
+
+@pytest.mark.parametrize(
+    ("headline", "name"),
+    [
+        ("Two Soldiers Shot Dead at Mindat Checkpoint", "Mindat Checkpoint"),
+        ("Militia Fighters Killed at Malakal", "Malakal"),
+        ("Rebels Pose as Myanmar Troops", "Myanmar"),
+    ],
+)
+def test_a_name_in_a_title_case_headline_starts_at_its_capital(parser, headline, name):
+    """A lower-case word that joins the words of an Arabic or Spanish name ("at" of "Ras at Tin", "as" of
+    "Ras as Sidr") starts no name: in a headline in title case it is the English preposition before one."""
+    texts = {r.mention.text for r in parser.parse(headline).resolutions}
+    assert name in texts
+    assert not any(t.split()[0] in ("at", "as") for t in texts)
