@@ -242,13 +242,14 @@ _SEATS = frozenset({"PPLC", "PPLA"})
 def _strays(
     mentions: Sequence[Mention], ranked: Sequence[Sequence[Scored]], dateline: tuple[int, int] | None
 ) -> set[int]:
-    """The mentions (their ``id()``) that are no place of this report: plain names whose best reading is
-    a small town in a country the report never names, far from all of its other places, in a report
-    whose places lie in one country ("Street" in a story about Zimbabwe read as Street, England; "Hey"
-    as a village in Iran).  Of 149 such names in GeoWebNews-dev, LGL and GeoVirus, 104 were no toponym
-    of the gold at all (a word, a person's name) and 41 a word of one read as a town abroad ("Road" of
-    "County Road 43" as Rode, England; a place the gazetteer lacks as its namesake); 4 were right
-    (benchmarks/RESULTS.md, "Stray towns").  A dot on another continent misleads.
+    """The mentions (their ``id()``) that are no place of this report: plain names, or buildings named
+    after a town ("Golden Rock Pagoda"), whose best reading is a small town in a country the report never
+    names, far from all of its other places, in a report whose places lie in one country ("Street" in a
+    story about Zimbabwe read as Street, England; "Hey" as a village in Iran).  Of 149 such names in
+    GeoWebNews-dev, LGL and GeoVirus, 104 were no toponym of the gold at all (a word, a person's name)
+    and 41 a word of one read as a town abroad ("Road" of "County Road 43" as Rode, England; a place the
+    gazetteer lacks as its namesake); 4 were right (benchmarks/RESULTS.md, "Stray towns").  A dot on
+    another continent misleads.
     """
     best = [
         (m, scored[0].candidate)
@@ -263,7 +264,7 @@ def _strays(
     out: set[int] = set()
     for m, cand in best:
         if (
-            m.form != "name"
+            m.form not in ("name", "feature")
             or cand.kind != "city"
             or (cand.population or 0) >= STRAY_MAX_POPULATION
             or cand.feature_code in _SEATS

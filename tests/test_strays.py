@@ -60,3 +60,12 @@ def test_a_stray_is_judged_against_the_other_places_not_its_own_repetitions(
     # naming the stray town three times does not make the report about its country
     text = ZIMBABWE + "Crowds gathered in Bicester. Police in Bicester were quiet. In Bicester, again."
     assert "Bicester" not in _found(parser, text)
+
+
+def test_a_building_named_after_a_small_town_abroad_is_dropped_too(parser: geo.Geoparser[Any]) -> None:
+    """A building drawn at the town it is named after ("Bicester Market") is judged as the town's name
+    would be: in a report about one country, a small town on another continent is no place of it."""
+    found = _found(parser, ZIMBABWE + "Traders fled the Bicester Market, police said.")
+    assert found == {"Harare": "ZW", "Bulawayo": "ZW", "Mutare": "ZW"}
+    found = _found(parser, "Traders fled the Bicester Market, police said.")
+    assert found == {"Bicester Market": "GB"}
