@@ -1,5 +1,5 @@
-"""What the recognition tests read of a parse: the resolved mentions with their country and role, and
-the texts of all mentions."""
+"""What the recognition and resolution tests read of a parse: the resolved mentions with their country
+and role, the texts of all mentions, and the place of one named mention."""
 
 from __future__ import annotations
 
@@ -14,3 +14,10 @@ def located(result: Any) -> dict[str, tuple[str | None, str]]:
 def texts(result: Any) -> list[str]:
     """The text of every mention of a report, resolved or not."""
     return [r.mention.text for r in result.resolutions]
+
+
+def place_named(parser: Any, text: str, name: str) -> Any:
+    """The place of the one mention of ``text`` written ``name``: it must resolve (else its reasons show)."""
+    (res,) = [r for r in parser.parse(text).resolutions if r.mention.text == name]
+    assert res.place is not None, res.reasons
+    return res.place

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from recognition_util import place_named
 
 import geo
 from geo import _scoring
@@ -23,12 +24,6 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def parser(gaz: Any) -> geo.Geoparser[Any]:
     return geo.Geoparser(gaz)
-
-
-def _place(parser: geo.Geoparser[Any], text: str, name: str) -> geo.Place:
-    (res,) = [r for r in parser.parse(text).resolutions if r.mention.text == name]
-    assert res.place is not None, res.reasons
-    return res.place
 
 
 @pytest.mark.parametrize(
@@ -45,7 +40,7 @@ def _place(parser: geo.Geoparser[Any], text: str, name: str) -> geo.Place:
 def test_the_namesake_the_report_means(
     parser: geo.Geoparser[Any], text: str, name: str, country: str, admin1: str
 ) -> None:
-    place = _place(parser, text, name)
+    place = place_named(parser, text, name)
     assert (place.country_code, place.admin1_code) == (country, admin1), place
     assert place.name.casefold() == name.casefold()
 
@@ -58,11 +53,11 @@ def test_a_place_across_a_border_from_the_report_is_not_its_countrys_namesake(
         "NUEVO LAREDO, Mexico, May 2 - Gunmen attacked a police patrol in Nuevo Laredo. Troops were sent "
         "along the border with Texas."
     )
-    place = _place(parser, text, "Texas")
+    place = place_named(parser, text, "Texas")
     assert (place.country_code, place.kind) == ("US", "admin1"), place
     # without the border words, the report's own country keeps its say: nothing else changes
     plain = "NUEVO LAREDO, Mexico, May 2 - Gunmen attacked a police patrol in Nuevo Laredo and in Texas."
-    assert _place(parser, plain, "Texas").country_code == "MX"
+    assert place_named(parser, plain, "Texas").country_code == "MX"
 
 
 def test_the_score_is_the_weighted_sum_of_the_features(gaz: Any) -> None:
@@ -247,7 +242,7 @@ def _geonameid(gaz: Any, name: str, kind: str, country: str) -> int | None:
 def test_a_town_word_or_the_centre_is_the_town_not_its_province(
     parser: geo.Geoparser[Any], gaz: Any, text: str, name: str, town: bool
 ) -> None:
-    place = _place(parser, text, name)
+    place = place_named(parser, text, name)
     head = name.split()[-1]
     kind = "city" if town else "admin1"
     assert place.geonameid == _geonameid(gaz, head, kind, place.country_code or ""), place
@@ -258,7 +253,7 @@ def test_a_town_word_after_a_province_with_no_town_of_its_name_is_the_province(
 ) -> None:
     """ "a Borno village" is a village in Borno State: Nigeria has no town called Borno, and the word does
     not send the name to the Italian village that bears it."""
-    place = _place(parser, "Gunmen razed a Borno village on Sunday.", "Borno")
+    place = place_named(parser, "Gunmen razed a Borno village on Sunday.", "Borno")
     assert (place.country_code, place.kind) == ("NG", "admin1"), place
 
 
@@ -293,7 +288,7 @@ def test_the_words_around_a_name_that_call_it_a_town(gaz: Any, text: str, name: 
 def test_a_namesake_near_the_likeliest_town_of_another_name(
     parser: geo.Geoparser[Any], text: str, name: str, admin1: str
 ) -> None:
-    place = _place(parser, text, name)
+    place = place_named(parser, text, name)
     assert (place.country_code, place.admin1_code) == ("US", admin1), place
     (res,) = [r for r in parser.parse(text).resolutions if r.mention.text == name]
     assert any("from another name's likeliest town +" in reason for reason in res.reasons), res.reasons

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from recognition_util import place_named
 
 import geo
 from geo._candidates import office_of
@@ -19,12 +20,6 @@ from geo._candidates import office_of
 @pytest.fixture(scope="module")
 def parser(gaz: Any) -> geo.Geoparser[Any]:
     return geo.Geoparser(gaz)
-
-
-def _place(parser: geo.Geoparser[Any], text: str, name: str) -> geo.Place:
-    (res,) = [r for r in parser.parse(text).resolutions if r.mention.text == name]
-    assert res.place is not None, res.reasons
-    return res.place
 
 
 def _mention(text: str, name: str) -> tuple[geo.Mention, geo.Statement]:
@@ -89,7 +84,7 @@ def test_only_a_plain_name_has_an_office() -> None:
 def test_an_office_says_the_kind_of_place(
     parser: geo.Geoparser[Any], text: str, name: str, kind: str
 ) -> None:
-    place = _place(parser, text, name)
+    place = place_named(parser, text, name)
     assert place.kind == kind, place
 
 
