@@ -87,6 +87,13 @@ class ParserSpec:
     progress: bool = False
 
     def build(self, *, online: Any = None) -> geo.Geoparser:
+        """The parser, once per process (a worker, or the command's own for ``-j 1``).
+
+        The model, the gazetteer's tables and the modules loaded so far live as long as the process:
+        they leave the collector's generations (``gc.freeze``), so the full collections of a long run
+        do not traverse them again (0.10-0.15 s of a 200 KB report), and a Dask worker exits sooner
+        when its cluster closes.
+        """
         gaz = gazetteer.open_gazetteer(self.gazetteer, progress=self.progress)
         try:
             # The entity recogniser, and the parse that reads the names whose role is in doubt (a
@@ -96,7 +103,9 @@ class ParserSpec:
         except BaseException:
             gaz.close()
             raise
-        return geo.Geoparser(gaz, nlp=nlp, vocabulary=vocabulary, online=online, roles=roles)
+        parser = geo.Geoparser(gaz, nlp=nlp, vocabulary=vocabulary, online=online, roles=roles)
+        gc.freeze()
+        return parser
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,9 +212,6 @@ _worker: tuple[geo.Geoparser, ParserSpec, Callable[[ParseResult], Any]] | None =
 def _init_worker(spec: ParserSpec, transform: Callable[[ParseResult], Any]) -> None:
     global _worker
     _worker = (spec.build(), spec, transform)
-    # The model, the gazetteer's tables and the modules loaded so far live as long as the worker: moved
-    # out of the collector's generations, they are not traversed again at each full collection.
-    gc.freeze()
     # The main process shows progress and handles Ctrl-C; workers stop when it closes the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
@@ -320,10 +326,6 @@ def _parser_of(spec: ParserSpec) -> geo.Geoparser:
     parser = parsers.get(spec)
     if parser is None:
         parser = parsers[spec] = spec.build()
-        # As in a -j worker: the model and the gazetteer's tables live as long as the worker, so they
-        # leave the collector's generations.  Each full collection of the parse then skips them, and
-        # the worker exits sooner when the cluster closes (its teardown does not traverse them either).
-        gc.freeze()
     return parser
 
 
