@@ -1,9 +1,12 @@
 """What the recognition and resolution tests read of a parse: the resolved mentions with their country
-and role, the texts of all mentions, and the place of one named mention."""
+and role, the texts of all mentions, the place of one named mention, and a plain name's mention in a
+one-statement text (for the functions that read a mention's surroundings)."""
 
 from __future__ import annotations
 
 from typing import Any
+
+import geo
 
 
 def located(result: Any) -> dict[str, tuple[str | None, str]]:
@@ -21,3 +24,10 @@ def place_named(parser: Any, text: str, name: str) -> Any:
     (res,) = [r for r in parser.parse(text).resolutions if r.mention.text == name]
     assert res.place is not None, res.reasons
     return res.place
+
+
+def mention_in(text: str, name: str) -> tuple[geo.Mention, geo.Statement]:
+    """The plain name ``name`` at its first place in ``text``, and ``text`` as the one statement it is in."""
+    statement = geo.Statement(doc="d", index=0, start=0, end=len(text), text=text)
+    at = text.index(name)
+    return geo.Mention(doc="d", start=at, end=at + len(name), text=name, sentence=0, head=name), statement

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from recognition_util import place_named
+from recognition_util import mention_in, place_named
 
 import geo
 from geo import _scoring
@@ -270,9 +270,7 @@ def test_a_town_word_after_a_province_with_no_town_of_its_name_is_the_province(
     ],
 )
 def test_the_words_around_a_name_that_call_it_a_town(gaz: Any, text: str, name: str, town: bool) -> None:
-    statement = geo.Statement(doc="d", index=0, start=0, end=len(text), text=text)
-    at = text.index(name)
-    mention = geo.Mention(doc="d", start=at, end=at + len(name), text=name, sentence=0, head=name)
+    mention, statement = mention_in(text, name)
     (ev,) = evidence([mention], [candidates(mention, gaz)], {0: statement}, gaz, dateline=None)
     assert ev.town is town
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from recognition_util import place_named
+from recognition_util import mention_in, place_named
 
 import geo
 from geo._candidates import office_of
@@ -20,12 +20,6 @@ from geo._candidates import office_of
 @pytest.fixture(scope="module")
 def parser(gaz: Any) -> geo.Geoparser[Any]:
     return geo.Geoparser(gaz)
-
-
-def _mention(text: str, name: str) -> tuple[geo.Mention, geo.Statement]:
-    st = geo.Statement(doc="d", index=0, start=0, end=len(text), text=text)
-    a = text.index(name)
-    return geo.Mention(doc="d", start=a, end=a + len(name), text=name, sentence=0, head=name), st
 
 
 @pytest.mark.parametrize(
@@ -50,7 +44,7 @@ def _mention(text: str, name: str) -> tuple[geo.Mention, geo.Statement]:
     ],
 )
 def test_the_office_beside_a_name(text: str, name: str, office: str | None) -> None:
-    m, st = _mention(text, name)
+    m, st = mention_in(text, name)
     assert office_of(m, st) == office
 
 

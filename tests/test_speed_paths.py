@@ -369,10 +369,20 @@ def test_ranking_key_covers_every_field_of_the_evidence() -> None:
     assert set(RANKING_EVIDENCE) == {f.name for f in dataclasses.fields(Evidence)}
 
 
+def _scoring_inputs(gaz: gazetteer.Gazetteer, text: str) -> tuple[list[Any], dict[int, Any], list[list[Any]]]:
+    """What ranking reads of a report: its mentions (a border has no candidates), its statements by
+    index, and each mention's candidates."""
+    from geo._candidates import candidates
+
+    result = geo.Geoparser(gaz).parse(text)
+    mentions = [r.mention for r in result.resolutions if r.mention.form != "border"]
+    return mentions, {st.index: st for st in result.statements}, [candidates(m, gaz) for m in mentions]
+
+
 def test_scoring_reads_nothing_of_a_mention_the_ranking_key_leaves_out(gaz: gazetteer.Gazetteer) -> None:
     import dataclasses
 
-    from geo._candidates import candidates, evidence
+    from geo._candidates import evidence
     from geo._scoring import score
 
     # the key holds a mention's name, form and direction: where it stands and how it is written
@@ -381,10 +391,7 @@ def test_scoring_reads_nothing_of_a_mention_the_ranking_key_leaves_out(gaz: gaze
         "Shelling hit north of Idlib and the suburbs of Aleppo.\n"
         "Aid reached Idlib, Syria, and Alexandria; officials in Georgia and Springfield were calm."
     )
-    result = geo.Geoparser(gaz).parse(text)
-    mentions = [r.mention for r in result.resolutions if r.mention.form != "border"]
-    by_index = {st.index: st for st in result.statements}
-    cands = [candidates(m, gaz) for m in mentions]
+    mentions, by_index, cands = _scoring_inputs(gaz, text)
     evidences = evidence(mentions, cands, by_index, gaz, dateline=None)
     scored = 0
     for m, cs, ev in zip(mentions, cands, evidences, strict=True):
@@ -405,7 +412,7 @@ def test_scoring_reads_nothing_of_a_mention_the_ranking_key_leaves_out(gaz: gaze
 
 
 def test_mentions_of_one_name_are_ranked_once_as_each_alone(gaz: gazetteer.Gazetteer) -> None:
-    from geo._candidates import candidates, evidence
+    from geo._candidates import evidence
     from geo._resolve import _ranked
     from geo._scoring import score
 
@@ -417,11 +424,8 @@ def test_mentions_of_one_name_are_ranked_once_as_each_alone(gaz: gazetteer.Gazet
         "Enfrentamientos en Aleppo y Idlib dejaron muertos.\n"
         "Officials in Aleppo said Idlib was calm; Hama and Idlib were shelled."
     )
-    result = geo.Geoparser(gaz).parse(text)
-    mentions = [r.mention for r in result.resolutions if r.mention.form != "border"]
+    mentions, by_index, cands = _scoring_inputs(gaz, text)
     assert sum(m.text == "Idlib" for m in mentions) >= 4
-    by_index = {st.index: st for st in result.statements}
-    cands = [candidates(m, gaz) for m in mentions]
     evidences = evidence(mentions, cands, by_index, gaz, dateline=None)
     ranked = _ranked(mentions, cands, evidences)
     for m, cs, ev, got in zip(mentions, cands, evidences, ranked, strict=True):
@@ -452,16 +456,13 @@ def test_a_corridor_named_again_is_the_corridor_named_once(gaz: gazetteer.Gazett
 
 
 def test_the_focus_is_each_countrys_exact_sum_of_the_other_mentions_votes(gaz: gazetteer.Gazetteer) -> None:
-    from geo._candidates import _votes, candidates, evidence
+    from geo._candidates import _votes, evidence
 
     text = (
         "Shelling hit Idlib and Aleppo.\nTurkish troops entered Afrin near Kilis.\n"
         "Talks in Geneva and Moscow stalled; Georgia and Jordan called for calm in Homs and Hama."
     )
-    result = geo.Geoparser(gaz).parse(text)
-    mentions = [r.mention for r in result.resolutions if r.mention.form != "border"]
-    by_index = {st.index: st for st in result.statements}
-    cands = [candidates(m, gaz) for m in mentions]
+    mentions, by_index, cands = _scoring_inputs(gaz, text)
     votes = [_votes(cs) for cs in cands]
     countries = sorted({cc for vote in votes for cc in vote})
     assert len(countries) >= 4
