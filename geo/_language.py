@@ -28,8 +28,9 @@ ENGLISH = "en"
 
 _WORD = re.compile(r"[^\W\d_]+")
 #: E-mail and web addresses and dotted abbreviations ("sedavis@lsj.com", "E.J."): no words of a
-#: language ("com" would be Portuguese).
-_ADDRESSES = re.compile(r"\S*(?:@|://|www\.|\w\.\w)\S*")
+#: language ("com" would be Portuguese).  Tried only where a word starts (the look-behind): a match
+#: is always a whole word, and trying it inside words made the pattern quadratic in a word's length.
+_ADDRESSES = re.compile(r"(?<!\S)\S*(?:@|://|www\.|\w\.\w)\S*")
 #: A text in capitals is read lower-cased when it has at least this many words ("MASACRE DE EL
 #: AFILADOR"), not when it is an initial or an abbreviation ("E.", "EST.").
 _MIN_CAPITALS_WORDS = 3
@@ -59,11 +60,13 @@ def _read(text: str) -> frozenset[str] | None:
     tokens = _WORD.findall(_ADDRESSES.sub(" ", text))
     if not any(ch.islower() for ch in text) and len(tokens) >= _MIN_CAPITALS_WORDS:
         tokens = [t.lower() for t in tokens]
+    # Each distinct word looked up once, weighed by its count: a long report repeats its words.
     counts: Counter[str] = Counter()
     seen = False
-    for token in tokens:
+    for token, times in Counter(tokens).items():
         if token.islower() and (codes := words.get(token)) is not None:
-            counts.update(codes)
+            for code in codes:
+                counts[code] += times
             seen = True
     if not seen:
         return None
