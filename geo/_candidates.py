@@ -38,7 +38,10 @@ class Evidence:
     ``focus`` is the other mentions' votes for each country (``total`` their sum); ``provinces`` the
     (country, admin-1) units the other mentions name; ``container`` the (country, admin-1 or ``None``)
     of a place named right after the mention ("Idlib, Syria", "Kherson in Ukraine"); ``anchors`` the
-    points of towns that need no ranking; ``rivals`` all candidates of the mention.  ``languages`` are
+    points of towns that need no ranking (one candidate), shared by all mentions, and ``own_anchors``
+    those of them that only the mention's own name gives, which :meth:`nearest_km` leaves out (a town is
+    not "0 km from another place of the report" because it, or its name said again, is an anchor);
+    ``rivals`` all candidates of the mention.  ``languages`` are
     the languages other than English the mention's statement is written in (empty for English, see
     :mod:`geo._language`), and ``spoken`` the languages of the candidates' countries, main one first.
     ``home`` is the report's own country (its dateline's, else the one most of its other places lie
@@ -65,13 +68,14 @@ class Evidence:
     town: bool = False
     likely: tuple[Coordinate, ...] = ()
     likely_provinces: frozenset[tuple[str, str]] = frozenset()
+    own_anchors: tuple[Coordinate, ...] = ()
 
     def nearest_km(self, point: Coordinate) -> float:
-        """Distance from ``point`` to the nearest anchor, in km (infinite when there is none); over the
-        distinct anchors only, vectorised (see :func:`geo._types.nearest_km`)."""
+        """Distance from ``point`` to the nearest anchor of another name, in km (infinite when there is
+        none); over the distinct anchors only, vectorised (see :func:`geo._types.nearest_km`)."""
         from ._types import nearest_km
 
-        return nearest_km(point, self.anchors) if self.anchors else math.inf
+        return nearest_km(point, self.anchors, excluding=self.own_anchors) if self.anchors else math.inf
 
     def likely_km(self, point: Coordinate) -> float:
         """Distance from ``point`` to the nearest of the other names' likeliest towns, in km (infinite
@@ -345,8 +349,20 @@ def evidence(
         for m, cs in zip(mentions, cands, strict=True):
             if m.start == dateline[0] and cs:
                 dateline_country = cs[0].country_code
-    # Anchors: towns that need no ranking (a single candidate).
-    anchors = tuple(point_of(cs[0]) for cs in cands if len(cs) == 1 and cs[0].kind != "country")
+    # Anchors: towns that need no ranking (a single candidate), and the names that give each.  Like the
+    # likeliest towns below, a mention is measured against the other names' anchors only: a lone town's
+    # own point, or that of its name said again, is no other place of the report.  The anchors stay one
+    # tuple for all mentions (prepared once for distances); each name only lists the few it must skip.
+    anchor_heads: dict[Coordinate, set[str]] = {}
+    for m, cs in zip(mentions, cands, strict=True):
+        if len(cs) == 1 and cs[0].kind != "country":
+            anchor_heads.setdefault(point_of(cs[0]), set()).add(m.head.casefold())
+    anchors = tuple(anchor_heads)
+    own_anchors: dict[str, tuple[Coordinate, ...]] = {}
+    for pt, heads in anchor_heads.items():
+        if len(heads) == 1:
+            (only,) = heads
+            own_anchors[only] = (*own_anchors.get(only, ()), pt)
     # The likeliest town of each name (the largest that bears it as its own), by the name, so that each
     # mention is measured against the other names' only.  A province's point is not one of them: GeoNames
     # puts it far from most of the towns inside, and near other states' towns ("California" in a list of
@@ -405,6 +421,7 @@ def evidence(
                 provinces=provinces,
                 container=_container(m, statements[m.sentence], gaz) if cs else None,
                 anchors=anchors,
+                own_anchors=own_anchors.get(head, ()),
                 dateline_country=dateline_country,
                 rivals=cs,
                 languages=languages[m.sentence],

@@ -199,6 +199,7 @@ RANKING_EVIDENCE = (
     "town",
     "likely",
     "likely_provinces",
+    "own_anchors",
 )
 
 
@@ -225,6 +226,7 @@ def _ranking_key(m: Mention, cs: Sequence[Candidate], ev: Evidence) -> tuple[obj
         ev.town,
         id(ev.likely) if ev.likely else None,
         id(ev.likely_provinces) if ev.likely_provinces else None,
+        ev.own_anchors,
     )
 
 

@@ -123,17 +123,23 @@ class Coordinate:
 EARTH_RADIUS_KM = 6371.009
 
 
-def nearest_km(point: Coordinate, points: Sequence[Coordinate]) -> float:
-    """``min(point.km_to(p) for p in points)`` (infinite for none), in time that grows with the
-    *distinct* points: a report that names eight towns 3,000 times compares each candidate with eight.
+def nearest_km(
+    point: Coordinate, points: Sequence[Coordinate], *, excluding: Sequence[Coordinate] = ()
+) -> float:
+    """``min(point.km_to(p) for p in points if p not in excluding)`` (infinite for none), in time that
+    grows with the *distinct* points: a report that names eight towns 3,000 times compares each
+    candidate with eight.
 
     Over many distinct points the distances are computed at once with numpy and the nearest then
     measured again by :meth:`Coordinate.km_to`, so the value is the same float.  The distinct points of a
-    sequence are prepared once and kept (by identity) while the same sequence keeps being asked about.
+    sequence are prepared once and kept (by identity) while the same sequence keeps being asked about;
+    ``excluding`` (a few points: a name's own anchors) is left out of that shared preparation, not
+    copied out of the sequence, so each name measuring against "all but its own" costs no more than
+    measuring against all.
     """
     if not points:
         return math.inf
-    return _prepared(points).nearest(point)
+    return _prepared(points).nearest(point, tuple(excluding))
 
 
 class _Points:
@@ -148,27 +154,36 @@ class _Points:
     def __init__(self, points: Sequence[Coordinate]) -> None:
         self.points = list(dict.fromkeys(points))
         self.vectors: Any = None
-        self.memo: dict[Coordinate, float] = {}
+        self.index: dict[Coordinate, int] | None = None
+        self.memo: dict[tuple[Coordinate, tuple[Coordinate, ...]], float] = {}
         if len(self.points) > self.LOOP:
             self.vectors = _unit_vectors([p.lat for p in self.points], [p.lon for p in self.points])
 
-    def nearest(self, point: Coordinate) -> float:
-        km = self.memo.get(point)
+    def nearest(self, point: Coordinate, excluding: tuple[Coordinate, ...] = ()) -> float:
+        key = (point, excluding)
+        km = self.memo.get(key)
         if km is None:
-            km = self._nearest(point)
+            km = self._nearest(point, excluding)
             if len(self.memo) < self.MEMO:
-                self.memo[point] = km
+                self.memo[key] = km
         return km
 
-    def _nearest(self, point: Coordinate) -> float:
+    def _nearest(self, point: Coordinate, excluding: tuple[Coordinate, ...]) -> float:
         if self.vectors is None:
-            return min(point.km_to(p) for p in self.points)
+            return min((point.km_to(p) for p in self.points if p not in excluding), default=math.inf)
         import numpy as np
 
         # the nearest point has the largest dot product with ``point``; those within rounding of it are
         # measured again by km_to, so the answer is the same float as a loop over all of them
         lat, lon = math.radians(point.lat), math.radians(point.lon)
         dots = self.vectors @ (math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat))
+        if excluding:
+            if self.index is None:
+                self.index = {p: i for i, p in enumerate(self.points)}
+            left_out = {self.index[p] for p in excluding if p in self.index}
+            if len(left_out) == len(self.points):
+                return math.inf
+            dots[list(left_out)] = -math.inf  # a fresh array: the prepared vectors are untouched
         close = np.flatnonzero(dots >= dots.max() - 1e-12)
         return min(point.km_to(self.points[i]) for i in close)
 
