@@ -35,9 +35,10 @@ Office = Literal["province", "town"]
 class Evidence:
     """What the rest of the report says about one mention's candidates.
 
-    ``focus`` is the other mentions' votes for each country (``total`` their sum); ``provinces`` the
-    (country, admin-1) units the other mentions name; ``container`` the (country, admin-1 or ``None``)
-    of a place named right after the mention ("Idlib, Syria", "Kherson in Ukraine"); ``anchors`` the
+    ``focus`` is the votes of the mentions of other names for each country (``total`` their sum: a
+    name said again does not vote for itself); ``provinces`` the (country, admin-1) units the other
+    mentions name; ``container`` the (country, admin-1 or ``None``) of a place named right after the
+    mention ("Idlib, Syria", "Kherson in Ukraine"); ``anchors`` the
     points of towns that need no ranking (one candidate), shared by all mentions, and ``own_anchors``
     those of them that only the mention's own name gives, which :meth:`nearest_km` leaves out (a town is
     not "0 km from another place of the report" because it, or its name said again, is an anchor);
@@ -209,11 +210,16 @@ def _admin1_of_cities(head: str, gaz: PlaceSource) -> list[Candidate]:
     return list(out.values())
 
 
-def _votes(cands: Sequence[Candidate]) -> dict[str, float]:
-    """One mention's vote for the report's country focus: a share for each country of its first
-    candidates, the whole vote when they agree."""
+#: One mention's vote for the country focus, in whole units: divisible by any number of countries
+#: among its first five candidates, so that every share is an integer and every sum of them exact.
+VOTE_UNITS = 60
+
+
+def _votes(cands: Sequence[Candidate]) -> dict[str, int]:
+    """One mention's vote for the report's country focus, in units of :data:`VOTE_UNITS`: a share for
+    each country of its first candidates, the whole vote when they agree."""
     codes = sorted({c.country_code for c in cands[:5] if c.country_code})
-    return {cc: 1.0 / len(codes) for cc in codes}
+    return {cc: VOTE_UNITS // len(codes) for cc in codes}
 
 
 _CONTAINER = re.compile(
@@ -240,7 +246,8 @@ _ACROSS_BORDER = re.compile(rf"\b{lang.pattern('across_border_before')}\s+(?:the
 
 
 def _home_country(focus: Mapping[str, float], total: float, dateline_country: str | None) -> str | None:
-    """The report's own country: its dateline's, else the one at least half of its other places vote for."""
+    """The report's own country: its dateline's, else the one that has at least half of the other names'
+    votes (a name said again, as "the border with Texas" after "Texas" many times, is no other place)."""
     if dateline_country is not None:
         return dateline_country
     if total <= 0:
@@ -334,16 +341,23 @@ def evidence(
 ) -> list[Evidence]:
     """The :class:`Evidence` of each mention, from the candidates of all of them."""
     votes = [_votes(cs) for cs in cands]
-    # Sums in a fixed order (countries sorted, math.fsum): a set's order changes with PYTHONHASHSEED,
-    # and a float sum in another order can turn "focus on RU (37%)" into "(38%)".  Each country's shares
-    # are gathered in one pass over the votes (not one pass per country: a long report has thousands of
-    # mentions and dozens of countries); math.fsum is exact, so the zeros a vote without the country
-    # would add change nothing.
-    shares: dict[str, list[float]] = {}
-    for vote in votes:
-        for cc, share in vote.items():
-            shares.setdefault(cc, []).append(share)
-    focus_all = {cc: math.fsum(shares[cc]) for cc in sorted(shares)}
+    # The country focus of a mention is the votes of the *other* names: a name said again does not vote
+    # for itself ("Vovchansk on Friday and Vovchansk on Saturday" is no report about Ukraine), by the
+    # name as the likeliest towns and anchors below.  The votes are whole units, summed in one pass over
+    # the mentions, for the whole report and for each name; a name's focus is the report's less its own,
+    # an integer difference.  So the sums are exact, whatever their order (a set's order changes with
+    # PYTHONHASHSEED, and a float sum in another order could turn "focus on RU (37%)" into "(38%)"), and
+    # each name costs only its own few countries (a long report has thousands of mentions and dozens of
+    # countries: one sum per name and country would be quadratic).
+    units_all: dict[str, int] = {}
+    units_of: dict[str, dict[str, int]] = {}
+    for m, vote in zip(mentions, votes, strict=True):
+        own = units_of.setdefault(m.head.casefold(), {})
+        for cc, units in vote.items():
+            units_all[cc] = units_all.get(cc, 0) + units
+            own[cc] = own.get(cc, 0) + units
+    units_total = sum(units_all.values())
+    focus_all = {cc: units_all[cc] / VOTE_UNITS for cc in sorted(units_all)}
     dateline_country = None
     if dateline is not None:
         for m, cs in zip(mentions, cands, strict=True):
@@ -397,22 +411,25 @@ def evidence(
         for cc in sorted({c.country_code for cs in cands for c in cs if c.country_code}):
             spoken[cc] = tuple(gaz.languages(cc))
     out = []
-    # mentions of one name with one vote share their focus and provinces (a long report repeats names)
+    # the mentions of one name share their focus and provinces (a long report repeats names)
     Units = frozenset[tuple[str, str]]
     Shared = tuple[dict[str, float], float, Units, tuple[Coordinate, ...], Units]
-    shared: dict[tuple[str, tuple[tuple[str, float], ...]], Shared] = {}
-    for m, cs, vote in zip(mentions, cands, votes, strict=True):
+    shared: dict[str, Shared] = {}
+    for m, cs in zip(mentions, cands, strict=True):
         head = m.head.casefold()
-        key = (head, tuple(vote.items()))
-        if key not in shared:
-            # a mention's own candidates do not vote for its focus: the other mentions decide
-            focus = {cc: n - vote.get(cc, 0.0) for cc, n in focus_all.items()}
+        if head not in shared:
+            # the name's own mentions do not vote for its focus: the other names decide
+            own = units_of[head]
+            focus = dict(focus_all)
+            for cc, units in own.items():
+                focus[cc] = (units_all[cc] - units) / VOTE_UNITS
+            total = (units_total - sum(own.values())) / VOTE_UNITS
             provinces = frozenset(p for p, heads in named_by.items() if heads - {head})
             near = {pt for other, pts in likely_by.items() if other != head for pt in pts}
             likely = tuple(sorted(near, key=lambda pt: (pt.lat, pt.lon)))
             likely_provinces = frozenset(p for other, ps in likely_in.items() if other != head for p in ps)
-            shared[key] = (focus, math.fsum(focus.values()), provinces, likely, likely_provinces)
-        focus, total, provinces, likely, likely_provinces = shared[key]
+            shared[head] = (focus, total, provinces, likely, likely_provinces)
+        focus, total, provinces, likely, likely_provinces = shared[head]
         across = m.form == "name" and _across_border(m, statements[m.sentence])
         out.append(
             Evidence(

@@ -455,22 +455,28 @@ def test_a_corridor_named_again_is_the_corridor_named_once(gaz: gazetteer.Gazett
     assert back.reasons == alone.reasons
 
 
-def test_the_focus_is_each_countrys_exact_sum_of_the_other_mentions_votes(gaz: gazetteer.Gazetteer) -> None:
-    from geo._candidates import _votes, evidence
+def test_the_focus_is_each_countrys_exact_sum_of_the_other_names_votes(gaz: gazetteer.Gazetteer) -> None:
+    from fractions import Fraction
+
+    from geo._candidates import VOTE_UNITS, _votes, evidence
 
     text = (
         "Shelling hit Idlib and Aleppo.\nTurkish troops entered Afrin near Kilis.\n"
-        "Talks in Geneva and Moscow stalled; Georgia and Jordan called for calm in Homs and Hama."
+        "Talks in Geneva and Moscow stalled; Georgia and Jordan called for calm in Homs, Hama and Idlib."
     )
     mentions, by_index, cands = _scoring_inputs(gaz, text)
     votes = [_votes(cs) for cs in cands]
+    heads = [m.head.casefold() for m in mentions]
+    assert len(set(heads)) < len(heads)  # a name said again
     countries = sorted({cc for vote in votes for cc in vote})
     assert len(countries) >= 4
-    everyone = {cc: math.fsum(vote.get(cc, 0.0) for vote in votes) for cc in countries}
-    for vote, ev in zip(votes, evidence(mentions, cands, by_index, gaz, dateline=None), strict=True):
-        focus = {cc: n - vote.get(cc, 0.0) for cc, n in everyone.items()}
-        assert list(ev.focus.items()) == list(focus.items())
-        assert ev.total == math.fsum(focus.values())
+    for head, ev in zip(heads, evidence(mentions, cands, by_index, gaz, dateline=None), strict=True):
+        others = [vote for h, vote in zip(heads, votes, strict=True) if h != head]
+        exact = {
+            cc: sum((Fraction(v.get(cc, 0), VOTE_UNITS) for v in others), Fraction(0)) for cc in countries
+        }
+        assert list(ev.focus.items()) == [(cc, float(n)) for cc, n in exact.items()]
+        assert ev.total == sum(1 for vote in others if vote)
 
 
 def test_the_places_of_a_name_named_again_are_those_drawn_for_each_form(gaz: gazetteer.Gazetteer) -> None:
