@@ -109,6 +109,9 @@ HAND_SET: dict[str, float] = {
     # added after the hand-set weights (a town the report calls a town, issue 10): no prior either way
     "context_called_town": 0.0,
     "context_near_likely_place": 0.0,
+    # added after the hand-set weights (a city bears as its own a name another place has only as an
+    # alternate, issue 10): no prior either way
+    "name_other_bears_own": 0.0,
 }
 KEYS = tuple(sorted(HAND_SET))
 #: Weights kept at their hand-set value: the corpora cannot label them fairly ("north Latakia" drawn as

@@ -38,6 +38,8 @@ class Weights:
     name_loose: float
     name_alternate_only: float
     name_short_form: float
+    name_other_bears_own: float
+    name_other_bears_own_min_population: float
     kind_country: float
     kind_continent: float
     kind_region: float
@@ -167,6 +169,20 @@ def _named_like_its_main_city(cand: Candidate, rivals: Sequence[Candidate]) -> b
     return top.country_code == cand.country_code and top.admin1_code == cand.admin1_code
 
 
+def _city_bears_own(plain: str, rivals: Sequence[Candidate], min_population: float) -> bool:
+    """True if a town of at least ``min_population`` among ``rivals`` bears the name (as
+    :func:`~geo._candidates.plain_name` spells it) as its own name or ascii name, not as another name."""
+    return any(
+        r.kind == "city"
+        and r.population >= min_population
+        and (
+            plain_name(r.name) == plain
+            or (r.name_type in ("name", "ascii") and plain_name(r.matched) == plain)
+        )
+        for r in rivals
+    )
+
+
 #: Kinds of places that a town word around their name says the report does not mean.
 _AREAS = frozenset({"country", "continent", "region", "admin1", "admin2"})
 
@@ -222,6 +238,14 @@ def features(m: Mention, cand: Candidate, ev: Evidence, w: Weights | None = None
         towns = [r.population for r in bearers if r.kind == "city"]
         if not short_form(m.head, cand.name):
             out.append(("name_alternate_only", 1.0, "only a former or alternate name"))
+            if _city_bears_own(plain, rivals, w.name_other_bears_own_min_population):
+                # A city bears the name as its own: a report that means the place known by it only as
+                # another name seldom leaves it bare ("Cancun" is Cancún, not Changchun, which GeoNames
+                # also calls so).  Only a real city counts (weights.toml's min_population): a village
+                # bearing the name ("Cologne", Minnesota) does not pull an exonym's city down (Köln),
+                # nor, at 100,000, would Saïda in Algeria take "Saida" from Sidon.  A province bearing
+                # the name is left to name_alternate_only ("New York" stays the city, not the state).
+                out.append(("name_other_bears_own", 1.0, "another place bears the name as its own"))
         elif any(r.kind != "city" and r.country_code == cand.country_code for r in bearers):
             out.append(("name_alternate_only", 1.0, "short form of its name, which a province bears"))
         elif not towns or cand.population > max(towns):
