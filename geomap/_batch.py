@@ -2,7 +2,9 @@
 
 Each process builds its own :class:`geo.Geoparser` once (the gazetteer opened by path, the model loaded)
 from a picklable :class:`ParserSpec`.  On a Dask cluster (:func:`parse_dask`) each worker does the same,
-once per spec, and partitions of the corpus go to the workers as dask.distributed futures.
+once per spec, and partitions of the corpus go to the workers as dask.distributed futures; the workers
+of ``--dask local`` are forked from a server that has imported Dask, geomap and spaCy once, and build
+their parser as they start.
 Documents are sent to the workers in small chunks, at most a few chunks ahead of the one being
 written, so memory stays flat however long the input is, and results come back in input order, so
 ``-j 4`` writes exactly what ``-j 1`` writes.
@@ -15,9 +17,11 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import dataclasses
 import gc
 import logging
 import os
+import pickle
 import signal
 import threading
 import traceback
@@ -57,6 +61,11 @@ AHEAD = 3
 PARTITION = 256
 #: Characters of text per Dask task, at most: a partition of long reports is cut sooner.
 PARTITION_CHARS = 1_000_000
+#: Documents per Dask task at the end of the input, at most: the last partitions (as many as there are
+#: workers) are cut this small, so that the workers finish within a small partition of each other instead
+#: of one parsing the last full partition alone (on 2 cores with the model, 256 short reports take about
+#: 0.9 s).
+TAIL_PARTITION = 64
 #: Times a Dask task is run again after an exception (a lost worker is the scheduler's
 #: ``distributed.scheduler.allowed-failures``, 3 by default).
 RETRIES = 2
@@ -73,6 +82,15 @@ QUIET_CLUSTER = {
     "distributed.admin.system-monitor.gil.enabled": False,
     "distributed.worker.memory.monitor-interval": "1s",
 }
+#: Modules that the fork server of ``--dask local`` imports once, before it forks each worker: Dask's,
+#: geomap's, spaCy's, and the pipeline factories that loading the model imports.  Each worker then
+#: starts with them imported, where a spawned worker imports them itself (about 1.3 s of CPU each).
+#: A module missing here is skipped by the fork server, and imported by the worker when it needs it.
+FORK_SERVER_PRELOAD = ("distributed", __name__, "spacy", "spacy.pipeline.factories")
+#: What Dask's nannies set in the environment of a worker they start (``distributed.nanny.pre-spawn-environ``,
+#: its defaults) besides the numerical libraries' threads (:func:`_one_thread_each`): a forked worker
+#: inherits the fork server's environment, which is set once, when the server starts.
+_FORK_SERVER_ENVIRONMENT = {"MALLOC_TRIM_THRESHOLD_": "65536"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,25 +256,26 @@ _THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS
 
 
 @contextlib.contextmanager
-def _one_thread_each() -> Iterator[None]:
+def _one_thread_each(variables: dict[str, str] | None = None) -> Iterator[None]:
     """Worker processes started in this block run their numerical libraries on one thread each.
 
     The processes share the cores: N workers each running a BLAS thread per core spin against each
     other (with the model, ``map -j 2`` spent a quarter more CPU than with one thread each).  A value
     the user set is kept.  The variables are read when a process starts, so they are set for the life
-    of the pool and restored after.
+    of the pool and restored after.  ``variables`` sets others as well, the same way.
     """
-    saved = {name: os.environ.get(name) for name in _THREAD_VARIABLES}
-    for name in _THREAD_VARIABLES:
-        os.environ.setdefault(name, "1")
+    wanted = {name: "1" for name in _THREAD_VARIABLES} | (variables or {})
+    saved = {name: os.environ.get(name) for name in wanted}
+    for name, value in wanted.items():
+        os.environ.setdefault(name, value)
     try:
         yield
     finally:
-        for name, value in saved.items():
-            if value is None:
+        for name, old in saved.items():
+            if old is None:
                 os.environ.pop(name, None)
             else:
-                os.environ[name] = value
+                os.environ[name] = old
 
 
 def parse_stream(
@@ -329,17 +348,79 @@ def _parser_of(spec: ParserSpec) -> geo.Geoparser:
     return parser
 
 
-def _dask_task(
-    spec: ParserSpec, transform: Callable[[ParseResult], Any], docs: list[Document]
-) -> list[Outcome]:
-    """One partition, on a Dask worker."""
+#: The Dask configuration key by which ``--dask local`` tells its workers, as they start, the spec of
+#: the parser to build (:func:`dask_setup`).
+SPEC_KEY = "geomap.parser-spec"
+
+
+def dask_setup(worker: Any) -> None:
+    """Dask's preload hook, run in each worker of ``--dask local`` as it starts (not on remote workers).
+
+    The worker's parser is built in the thread that runs its tasks, queued there now, so that loading
+    the model overlaps the worker's registration, the client's start and the first task's journey
+    instead of following them; the first task waits for it in the queue.  Should the build fail, the
+    first task builds again and fails with the error.
+    """
+    import dask
+
+    fields = dask.config.get(SPEC_KEY, None)
+    if fields is not None:
+        worker.executor.submit(_parser_of, ParserSpec(**fields))
+
+
+def _dask_task(spec: ParserSpec, transform: Callable[[ParseResult], Any], docs: bytes) -> bytes:
+    """One partition, on a Dask worker: its documents and its outcomes each cross as one pickle.
+
+    Dask would send a list item by item (a frame and a pickle each: 6 ms of the worker's CPU for 256
+    outcomes, 1 ms as one pickle) and its scheduler unpickles a task's arguments and pickles them again
+    for the worker; bytes cross as they are, and an object in several outcomes (a country's outline) is
+    written once, as with ``-j``.
+    """
+    chunk: list[Document] = pickle.loads(docs)
     parser = _parser_of(spec)
     try:
-        return _parse_chunk(parser, docs, spec.year, transform)
+        outcomes = _parse_chunk(parser, chunk, spec.year, transform)
     except gazetteer.GazetteerError:
         raise
     except Exception as exc:
-        return [_failure(doc, exc) for doc in docs]
+        outcomes = [_failure(doc, exc) for doc in chunk]
+    return pickle.dumps(outcomes, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _partitions(
+    docs: Iterable[Document], size: int, workers: int, tail: int = TAIL_PARTITION
+) -> Iterator[list[Document]]:
+    """``docs`` in partitions of ``size`` documents (:func:`_chunks`), the last ones cut to ``tail``.
+
+    The last ``workers`` partitions are held back until the input ends, then their documents go in
+    partitions of ``tail`` documents, so that no worker is left parsing a full partition alone at the
+    end while the others wait.
+    """
+    held: collections.deque[list[Document]] = collections.deque()
+    for chunk in _chunks(docs, size, PARTITION_CHARS):
+        held.append(chunk)
+        if len(held) > workers:
+            yield held.popleft()
+    for chunk in held:
+        yield from _chunks(chunk, min(tail, size))
+
+
+def _start_fork_server() -> bool:
+    """Start the fork server of this process's multiprocessing, with :data:`FORK_SERVER_PRELOAD`.
+
+    Called before this process imports Dask, so that the server imports Dask, geomap and spaCy on the
+    other core meanwhile, once for every worker it will fork.  False where there is no fork server
+    (Windows): Dask then spawns its workers.  A server already running is kept as it is.
+    """
+    import multiprocessing
+    import multiprocessing.forkserver
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return False
+    multiprocessing.get_context("forkserver").set_forkserver_preload(list(FORK_SERVER_PRELOAD))
+    with _one_thread_each(_FORK_SERVER_ENVIRONMENT):
+        multiprocessing.forkserver.ensure_running()
+    return True
 
 
 def parse_dask(
@@ -353,12 +434,16 @@ def parse_dask(
     """Parse ``docs`` on a Dask cluster, in input order: what :func:`parse_stream` yields, the same.
 
     ``scheduler`` is a scheduler's address (``tcp://host:8786``) or ``local`` for a
-    :class:`~dask.distributed.LocalCluster` of one single-threaded worker process per core.
+    :class:`~dask.distributed.LocalCluster` of one single-threaded worker process per core, forked from
+    a fork server started first (:func:`_start_fork_server`), each building its parser as it starts
+    (:func:`dask_setup`).
     ``spec.gazetteer`` must be a path every worker can open.  Partitions of ``partition`` documents are
-    submitted a few per worker ahead of the one being yielded, so memory stays flat; their results are
-    fetched as they complete and yielded in input order.  A partition whose worker is lost is run again
+    submitted a few per worker ahead of the one being yielded, so memory stays flat, and the last ones
+    are cut smaller (:func:`_partitions`); their results are fetched as they complete and yielded in
+    input order.  A partition whose worker is lost is run again
     elsewhere by the scheduler.  ``transform`` runs on the workers.
     """
+    forked = scheduler == "local" and _start_fork_server()
     import dask
     import dask.distributed as dd  # not at the top: dask is only for this
 
@@ -367,12 +452,18 @@ def parse_dask(
         if scheduler == "local":
             # The nannies hand this configuration on to the workers they start.
             stack.enter_context(dask.config.set(QUIET_CLUSTER))
+            if forked:
+                stack.enter_context(
+                    dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"})
+                )
+            stack.enter_context(dask.config.set({SPEC_KEY: dataclasses.asdict(spec)}))
             cluster = stack.enter_context(
                 dd.LocalCluster(
                     n_workers=os.cpu_count() or 1,
                     threads_per_worker=1,
                     processes=True,
                     dashboard_address=None,
+                    preload=[__name__],
                 )
             )
             client = stack.enter_context(dd.Client(cluster))
@@ -381,13 +472,14 @@ def parse_dask(
                 client = stack.enter_context(dd.Client(scheduler, timeout=CONNECT_TIMEOUT))
             except (OSError, ValueError) as exc:
                 raise ClusterError(f"cannot reach the Dask scheduler {scheduler!r}: {exc}") from exc
-        window = max(1, sum(client.nthreads().values())) * AHEAD
+        workers = max(1, sum(client.nthreads().values()))
+        window = workers * AHEAD
         # Results are fetched as they complete and yielded in input order; at most ``window``
         # partitions are submitted and not yet yielded, so memory stays flat.
         index_of: dict[dd.Future, int] = {}
         done: dict[int, list[Outcome]] = {}
         completed = dd.as_completed()
-        chunks = enumerate(_chunks(docs, partition, PARTITION_CHARS))
+        chunks = enumerate(_partitions(docs, partition, workers))
         submitted = yielded = 0
         try:
             while True:
@@ -396,7 +488,8 @@ def parse_dask(
                     if item is None:
                         break
                     i, chunk = item
-                    future = client.submit(_dask_task, spec, transform, chunk, retries=RETRIES, pure=False)
+                    payload = pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL)
+                    future = client.submit(_dask_task, spec, transform, payload, retries=RETRIES, pure=False)
                     index_of[future] = i
                     completed.add(future)
                     submitted += 1
@@ -418,7 +511,7 @@ def _result(future: Any) -> list[Outcome]:
     import dask.distributed as dd
 
     try:
-        outcomes: list[Outcome] = future.result()
+        outcomes: list[Outcome] = pickle.loads(future.result())
     except dd.KilledWorker as exc:
         raise ClusterError(f"a partition killed every worker it was sent to ({exc})") from exc
     return outcomes

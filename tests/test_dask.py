@@ -6,6 +6,7 @@ are made by ``wire_corpus`` from templates.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -14,10 +15,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import cloudpickle
+import dask
 import dask.distributed as dd
 import dask_geopandas
 import geopandas as gpd
@@ -28,6 +32,7 @@ from wire_corpus import wire_report, write_jsonl
 
 import gazetteer
 from geo import Document, ParseResult
+from geomap import _batch
 from geomap._batch import Failure, Parsed, ParserSpec, parse_dask, parse_stream
 from geomap._commands import json_lines
 from geomap._exit import Exit
@@ -208,3 +213,32 @@ def test_an_unreachable_scheduler_is_named(corpus: Path) -> None:
     assert proc.returncode != Exit.OK
     assert "127.0.0.1:9" in proc.stderr
     assert time.monotonic() - started < 120
+
+
+def test_the_last_partitions_are_cut_small_and_every_document_kept_in_order() -> None:
+    docs = [Document(id=f"p{i:04d}", text="A town.") for i in range(1000)]
+    parts = list(_batch._partitions(docs, 256, workers=2, tail=64))
+    # 256, 256, then the last two partitions (256 and 232 documents) in partitions of 64 at most
+    assert [len(p) for p in parts] == [256, 256, 64, 64, 64, 64, 64, 64, 64, 40]
+    assert [d.id for p in parts for d in p] == [d.id for d in docs]
+    # An input shorter than a partition still reaches two workers.
+    assert [len(p) for p in _batch._partitions(docs[:100], 256, workers=2, tail=64)] == [64, 36]
+
+
+def test_a_local_worker_builds_its_parser_as_it_starts_in_the_thread_of_its_tasks(
+    gaz: gazetteer.Gazetteer,
+) -> None:
+    spec = ParserSpec(gazetteer=str(gaz.path), model=False)
+
+    def cached() -> Any:
+        return _batch._cached.__dict__.get("parsers", {}).get(spec)
+
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        worker = SimpleNamespace(executor=executor)
+        with dask.config.set({_batch.SPEC_KEY: dataclasses.asdict(spec)}):
+            _batch.dask_setup(worker)
+        built = executor.submit(cached).result()
+        assert built is not None
+        assert executor.submit(_batch._parser_of, spec).result() is built  # the task finds it built
+        built.gazetteer.close()
+    assert cached() is None  # built in the tasks' thread, not in this one
