@@ -9,10 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import hypothesis  # noqa: F401  (imported before any test freezes the collector; see below)
 import pytest
 
 import gazetteer
 import geo
+
+# Hypothesis runs its plugins' set-up when it is first imported; trio's registers a random generator,
+# and Hypothesis checks that something else refers to it, through the collector.  A parser built in
+# this process (``ParserSpec.build``: the Dask and batch tests) freezes the collector's generations,
+# which hides those referrers: imported after that, at the end of a session of test files that do not
+# import it themselves (``pytest tests/test_dask.py``), Hypothesis warned, and the warning, an error
+# here, failed the session after every test had passed.
 
 
 @pytest.fixture(scope="session")
