@@ -104,3 +104,15 @@ def test_the_province_form_is_not_the_town(parser: geo.Geoparser[Any]) -> None:
         if res.mention.head == "Aleppo" and res.place is not None
     }
     assert kinds == {("name", "city"), ("province", "admin1")}
+
+
+def test_a_mention_in_the_settled_province_keeps_its_kind(parser: geo.Geoparser[Any]) -> None:
+    # "Kherson, Ukraine" settles the town; the governor's "Kherson" is its province, the same place
+    text = "Shelling hit Kherson, Ukraine, on Monday. Officials said the governor of Kherson had left."
+    found = [
+        (res.place.kind, res.reasons)
+        for res in parser.parse(text).resolutions
+        if res.mention.text == "Kherson" and res.place is not None
+    ]
+    assert [kind for kind, _ in found] == ["city", "admin1"]
+    assert not any(r.startswith(SETTLED) for _, reasons in found for r in reasons)
