@@ -227,6 +227,10 @@ _CONTAINER = re.compile(
 )
 
 
+#: The words after the second name of "X, Y" that carry a list on to a third ("Kirkuk, Diyala and
+#: Nineveh"): see geo/lang/en/list_links.txt.
+_LIST_GOES_ON = re.compile(rf"\s*{lang.pattern('list_links')}\s+(?:the\s+)?[A-Z]")
+
 #: The container of a name in a list of peers ("Armenia, Georgia, Iraq"): one that holds nothing, so
 #: that every candidate but a country is outside it, as a country of the list is.
 NO_CONTAINER: tuple[str, str | None] = ("", None)
@@ -241,20 +245,24 @@ def _container(
     first that holds one of the mention's candidates is the one meant ("Columbia, Georgia" and "Athens,
     Georgia" are the US state, which holds an Athens and a Columbia; "Gori, Georgia" the country, which
     alone holds a Gori).  When no reading holds any candidate, the gazetteer's first reading stands, and
-    every candidate is outside it.  A name that is itself a unit of the same rank as a reading of the
-    next ("Washington, West Virginia and Wyoming", "Kirkuk, Diyala and Nineveh") is one of a list, and
-    its container is :data:`NO_CONTAINER`: a reading that held a village of the first name would send it
-    there ("Washington" to a town in West Virginia), while a container that holds nothing leaves every
+    every candidate is outside it.
+
+    A name that is itself a unit of the rank of a reading of the next, with the list going on after
+    that ("Washington, West Virginia and Wyoming", "Kirkuk, Diyala and Nineveh"), is one of a list: its
+    container is :data:`NO_CONTAINER`.  A reading that held a village of the first name would send it
+    there ("Washington" to a town in West Virginia); a container that holds nothing leaves every
     candidate outside, as the gazetteer's first reading did, save a country ("Armenia, Georgia, Iraq":
-    the US state is outside, the country stays)."""
+    the US state is outside, the country stays).  Two names alone are no list ("Georgia, USA" is the
+    state, though the country Georgia is of the USA's rank)."""
     end = m.end - statement.start
     match = _CONTAINER.match(statement.text[end : end + 60])
     if not match:
         return None
     readings = _readings(match["name"], gaz)
-    head = plain_name(m.head)
-    if any(_peer(c, head, reading) for reading in readings for c in cands):
-        return NO_CONTAINER  # "Kirkuk, Diyala and Nineveh", "Washington, West Virginia and Wyoming"
+    if _LIST_GOES_ON.match(statement.text, end + match.end()):
+        head = plain_name(m.head)
+        if any(_peer(c, head, reading) for reading in readings for c in cands):
+            return NO_CONTAINER  # "Kirkuk, Diyala and Nineveh", "Washington, West Virginia and Wyoming"
     for cc, adm1 in readings:
         if any(c.country_code == cc and (adm1 is None or c.admin1_code == adm1) for c in cands):
             return (cc, adm1)

@@ -140,3 +140,18 @@ def test_a_state_in_a_list_is_not_sent_into_the_next(parser: geo.Geoparser[Any])
     )
     assert cc == "US" and adm1 != "WV", reasons
     assert INSIDE not in reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The company is based in Georgia, USA, and employs 300 people.",
+        "The plant in Georgia, United States, will close in May.",
+    ],
+)
+def test_two_names_of_one_rank_alone_are_no_list(parser: geo.Geoparser[Any], text: str) -> None:
+    """The country Georgia is of the USA's rank, but no list goes on after "USA": the USA holds the
+    state, which it names."""
+    ((cc, adm1, reasons),) = _found(parser, text, "Georgia")
+    assert (cc, adm1) == ("US", "GA"), reasons
+    assert INSIDE in reasons
