@@ -227,19 +227,70 @@ _CONTAINER = re.compile(
 )
 
 
-def _container(m: Mention, statement: Statement, gaz: PlaceSource) -> tuple[str, str | None] | None:
-    """ "Idlib, Syria" / "Kherson in Ukraine" / "Ma'arrat of Idlib province": the container's codes."""
+#: The words after the second name of "X, Y" that carry a list on to a third ("Kirkuk, Diyala and
+#: Nineveh"): see geo/lang/en/list_links.txt.
+_LIST_GOES_ON = re.compile(rf"\s*{lang.pattern('list_links')}\s+(?:the\s+)?[A-Z]")
+
+#: The container of a name in a list of peers ("Armenia, Georgia, Iraq"): one that holds nothing, so
+#: that every candidate but a country is outside it, as a country of the list is.
+NO_CONTAINER: tuple[str, str | None] = ("", None)
+
+
+def _container(
+    m: Mention, statement: Statement, gaz: PlaceSource, cands: Sequence[Candidate]
+) -> tuple[str, str | None] | None:
+    """ "Idlib, Syria" / "Kherson in Ukraine" / "Ma'arrat of Idlib province": the container's codes.
+
+    The two names are read together: of the container's readings (a country, a first-level unit), the
+    first that holds one of the mention's candidates is the one meant ("Columbia, Georgia" and "Athens,
+    Georgia" are the US state, which holds an Athens and a Columbia; "Gori, Georgia" the country, which
+    alone holds a Gori).  When no reading holds any candidate, the gazetteer's first reading stands, and
+    every candidate is outside it.
+
+    A name that is itself a unit of the rank of a reading of the next, with the list going on after
+    that ("Washington, West Virginia and Wyoming", "Kirkuk, Diyala and Nineveh"), is one of a list: its
+    container is :data:`NO_CONTAINER`.  A reading that held a village of the first name would send it
+    there ("Washington" to a town in West Virginia); a container that holds nothing leaves every
+    candidate outside, as the gazetteer's first reading did, save a country ("Armenia, Georgia, Iraq":
+    the US state is outside, the country stays).  Two names alone are no list ("Georgia, USA" is the
+    state, though the country Georgia is of the USA's rank)."""
     end = m.end - statement.start
     match = _CONTAINER.match(statement.text[end : end + 60])
     if not match:
         return None
-    for cand in gaz.lookup(match["name"], kinds=["country", "admin1"], name_types=REPORT_NAME_TYPES, limit=3):
+    readings = _readings(match["name"], gaz)
+    if _LIST_GOES_ON.match(statement.text, end + match.end()):
+        head = plain_name(m.head)
+        if any(_peer(c, head, reading) for reading in readings for c in cands):
+            return NO_CONTAINER  # "Kirkuk, Diyala and Nineveh", "Washington, West Virginia and Wyoming"
+    for cc, adm1 in readings:
+        if any(c.country_code == cc and (adm1 is None or c.admin1_code == adm1) for c in cands):
+            return (cc, adm1)
+    return readings[0] if readings else None
+
+
+def _peer(cand: Candidate, head: str, reading: tuple[str, str | None]) -> bool:
+    """True if the candidate, called by the mention's name, is a unit of the reading's own rank beside it
+    (another country, another first-level unit of the same country): the two names are then a list of
+    peers, and the second holds no place of the first ("Washington, West Virginia", "Kirkuk, Diyala")."""
+    if plain_name(cand.matched) != head or cand.country_code is None:
+        return False
+    cc, adm1 = reading
+    if adm1 is None:
+        return cand.kind == "country" and cand.country_code != cc
+    return cand.kind == "admin1" and cand.country_code == cc and cand.admin1_code != adm1
+
+
+def _readings(name: str, gaz: PlaceSource) -> list[tuple[str, str | None]]:
+    """The (country, admin-1 or ``None``) units a container's name may be, the gazetteer's first first."""
+    out: list[tuple[str, str | None]] = []
+    for cand in gaz.lookup(name, kinds=["country", "admin1"], name_types=REPORT_NAME_TYPES, limit=3):
         if cand.country_code is None:
             continue
-        if cand.kind == "country":
-            return (cand.country_code, None)
-        return (cand.country_code, cand.admin1_code)
-    return None
+        reading = (cand.country_code, None if cand.kind == "country" else cand.admin1_code)
+        if reading not in out:
+            out.append(reading)
+    return out
 
 
 _ACROSS_BORDER = re.compile(rf"\b{lang.pattern('across_border_before')}\s+(?:the\s+)?$", re.IGNORECASE)
@@ -358,11 +409,16 @@ def evidence(
             own[cc] = own.get(cc, 0) + units
     units_total = sum(units_all.values())
     focus_all = {cc: units_all[cc] / VOTE_UNITS for cc in sorted(units_all)}
+    containers = [
+        _container(m, statements[m.sentence], gaz, cs) if cs else None
+        for m, cs in zip(mentions, cands, strict=True)
+    ]
     dateline_country = None
     if dateline is not None:
-        for m, cs in zip(mentions, cands, strict=True):
+        for m, cs, container in zip(mentions, cands, containers, strict=True):
             if m.start == dateline[0] and cs:
-                dateline_country = cs[0].country_code
+                # "ATHENS, Georgia —": the country the dateline names itself says, else its first reading's
+                dateline_country = cs[0].country_code if container in (None, NO_CONTAINER) else container[0]
     # Anchors: towns that need no ranking (a single candidate), and the names that give each.  Like the
     # likeliest towns below, a mention is measured against the other names' anchors only: a lone town's
     # own point, or that of its name said again, is no other place of the report.  The anchors stay one
@@ -415,7 +471,7 @@ def evidence(
     Units = frozenset[tuple[str, str]]
     Shared = tuple[dict[str, float], float, Units, tuple[Coordinate, ...], Units]
     shared: dict[str, Shared] = {}
-    for m, cs in zip(mentions, cands, strict=True):
+    for m, cs, container in zip(mentions, cands, containers, strict=True):
         head = m.head.casefold()
         if head not in shared:
             # the name's own mentions do not vote for its focus: the other names decide
@@ -436,7 +492,7 @@ def evidence(
                 focus=focus,
                 total=total,
                 provinces=provinces,
-                container=_container(m, statements[m.sentence], gaz) if cs else None,
+                container=container,
                 anchors=anchors,
                 own_anchors=own_anchors.get(head, ()),
                 dateline_country=dateline_country,
