@@ -1063,10 +1063,10 @@ def _in_construction(text: str, a: int, b: int, kinds: frozenset[str]) -> bool:
     """True if a compound construction that names an area stands around the name: "Idlib countryside",
     "the outskirts of Darayya", "north of Hawija" (the construction says it is a place)."""
     before, after = text[max(0, a - 40) : a], text[b : b + 40]
-    for c, may in zip(_CONSTRUCTIONS, _befores_may_end(_last_word(before)), strict=True):
+    for c in _constructions_after(_last_word(before)):
         if (c.kinds is not None and not kinds & c.kinds) or (c.form == "part" and c.after is None):
             continue
-        if (c.before is None or (may and c.before.pattern.search(before))) and (
+        if (c.before is None or c.before.pattern.search(before)) and (
             c.after is None or c.after.match(after)
         ):
             return True
@@ -1128,10 +1128,11 @@ _CONSTRUCTIONS = _constructions()
 
 
 @functools.lru_cache(maxsize=4096)
-def _befores_may_end(word: str) -> tuple[bool, ...]:
-    """For each construction, whether its words before a name may end with ``word``, the last word before
-    the name (True if it has none): tested once a word, as the same few words stand before most names."""
-    return tuple(c.before is None or c.before.may_end(word) for c in _CONSTRUCTIONS)
+def _constructions_after(word: str) -> tuple[_Construction, ...]:
+    """The constructions (in order) whose words before a name may end with ``word``, the last word before
+    the name, or that have none: the others cannot match.  Found once a word, as the same few words stand
+    before most names."""
+    return tuple(c for c in _CONSTRUCTIONS if c.before is None or c.before.may_end(word))
 
 
 def _compound(text: str, a: int, b: int, kinds: frozenset[str], label: str | None) -> RawMention:
@@ -1141,14 +1142,14 @@ def _compound(text: str, a: int, b: int, kinds: frozenset[str], label: str | Non
         return RawMention(a, b, head, a, form="demonym", kinds=kinds, ner=label)
     before = text[max(0, a - 40) : a]
     after = text[b : b + 40]
-    for c, may in zip(_CONSTRUCTIONS, _befores_may_end(_last_word(before)), strict=True):
+    for c in _constructions_after(_last_word(before)):
         if c.kinds is not None and not kinds & c.kinds:
             continue
         # the words after first: a match at one place is cheaper than a search for the words before
         ma = c.after.match(after) if c.after is not None else None
         if c.after is not None and ma is None:
             continue
-        mb = c.before.pattern.search(before) if c.before is not None and may else None
+        mb = c.before.pattern.search(before) if c.before is not None else None
         if c.before is not None and mb is None:
             continue
         start = a - (len(before) - mb.start()) if mb is not None else a
