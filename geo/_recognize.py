@@ -74,7 +74,6 @@ class RawMention:
 #: that) or :data:`_ENDS` (what stands before it was not read, but holds no whitespace: the word ends so).
 _TailState = tuple[str, int]
 _OPEN, _WHOLE, _ENDS = 0, 1, 2
-_SPACES = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
 _REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT)
 
 
@@ -107,7 +106,7 @@ def _no_space(items: Sequence[tuple[object, Any]]) -> bool:
         elif op is _sre.IN:
             ok = all(
                 (o is _sre.LITERAL and not chr(a).isspace())
-                or (o is _sre.RANGE and not any(a[0] <= ord(ch) <= a[1] for ch in _SPACES))
+                or (o is _sre.RANGE and _no_space_between(*a))
                 or (
                     o is _sre.CATEGORY
                     and a in (_sre.CATEGORY_WORD, _sre.CATEGORY_DIGIT, _sre.CATEGORY_NOT_SPACE)
@@ -125,6 +124,12 @@ def _no_space(items: Sequence[tuple[object, Any]]) -> bool:
         if not ok:
             return False
     return True
+
+
+def _no_space_between(low: int, high: int) -> bool:
+    """True if no character from ``low`` to ``high`` (code points) is whitespace; False for a range too
+    wide to look through (the test then only lets more texts through)."""
+    return high - low < 1024 and not any(chr(c).isspace() for c in range(low, high + 1))
 
 
 def _step_back(state: _TailState, ch: str) -> _TailState:

@@ -94,6 +94,8 @@ def test_a_pattern_before_a_name_finds_what_it_found_without_the_test(text: str,
         (r"[\w’']+[-‐]held\s+$", 0, (frozenset(), ("-held", "‐held"))),  # the word before it has no space
         (r"\bsuburbs?\s+of\s+$", re.I, (frozenset({"of"}), ())),
         (r"\b\w+\s+$", 0, (None, ())),  # any word
+        (r"[A-Z][a-z]+-held\s+$", 0, (frozenset(), ("-held",))),  # letters only before "-held"
+        (r"[\x00-\x7f]+-held\s+$", 0, (None, ())),  # a range that holds a space
         (r"\s*$", 0, (None, ())),  # no word at all
         (r"[^,]+\s+of\s+$", 0, (frozenset({"of"}), ())),  # read no further than the whole word
         (r"\b(?:.\s)?of$", 0, (frozenset({"of"}), ("of",))),  # what stands before "\s" is not read
