@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from re import _constants as _sre  # type: ignore[attr-defined]
+from re._parser import parse as _sre_parse
+from typing import Any, NamedTuple
 
 from . import _lang as lang
 from ._errors import LanguageDataError
@@ -60,6 +63,176 @@ class RawMention:
     ner: str | None = None
 
 
+# --- a cheap test that a pattern anchored at the end of a text may match it -------------------------------
+#
+# The patterns read before a name ("in ", "the outskirts of ", "north of ") end with `$`: `re` tries them
+# at every position of the window, most of the time in vain.  Every such match ends with one of a few
+# words (and whitespace), which the pattern's parse tree says: the text's last word is compared first.
+
+#: How the reading of a pattern from its end stands: the end of its last word read so far, and what is
+#: known of it: :data:`_OPEN` (read on), :data:`_WHOLE` (the whitespace before it was read: the word is
+#: that) or :data:`_ENDS` (what stands before it was not read, but holds no whitespace: the word ends so).
+_TailState = tuple[str, int]
+_OPEN, _WHOLE, _ENDS = 0, 1, 2
+_REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT)
+
+
+class _Unreadable(Exception):
+    """A construct of a pattern that :func:`_last_words` does not read (no test is derived)."""
+
+
+def _chars(op: object, arg: Any) -> list[str]:
+    """The characters one item of a parsed pattern matches, " " standing for any whitespace."""
+    if op is _sre.LITERAL:
+        return [chr(arg)]
+    if op is _sre.IN:
+        if all(
+            (o is _sre.CATEGORY and a is _sre.CATEGORY_SPACE) or (o is _sre.LITERAL and chr(a).isspace())
+            for o, a in arg
+        ):
+            return [" "]
+        if all(o is _sre.LITERAL for o, _ in arg):
+            return [chr(a) for _, a in arg]
+    raise _Unreadable(op)
+
+
+def _no_space(items: Sequence[tuple[object, Any]]) -> bool:
+    """True if no text that ``items`` match holds whitespace."""
+    for op, arg in items:
+        if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+            continue
+        if op is _sre.LITERAL:
+            ok = not chr(arg).isspace()
+        elif op is _sre.IN:
+            ok = all(
+                (o is _sre.LITERAL and not chr(a).isspace())
+                or (o is _sre.RANGE and _no_space_between(*a))
+                or (
+                    o is _sre.CATEGORY
+                    and a in (_sre.CATEGORY_WORD, _sre.CATEGORY_DIGIT, _sre.CATEGORY_NOT_SPACE)
+                )
+                for o, a in arg
+            )
+        elif op is _sre.SUBPATTERN:
+            ok = _no_space(arg[-1])
+        elif op is _sre.BRANCH:
+            ok = all(_no_space(alt) for alt in arg[1])
+        elif op in _REPEATS:
+            ok = _no_space(arg[2])
+        else:
+            ok = False
+        if not ok:
+            return False
+    return True
+
+
+def _no_space_between(low: int, high: int) -> bool:
+    """True if no character from ``low`` to ``high`` (code points) is whitespace; False for a range too
+    wide to look through (the test then only lets more texts through)."""
+    return high - low < 1024 and not any(chr(c).isspace() for c in range(low, high + 1))
+
+
+def _step_back(state: _TailState, ch: str) -> _TailState:
+    word, known = state
+    if known != _OPEN:
+        return state
+    if ch.isspace():
+        return word, _WHOLE if word else _OPEN  # whitespace after the last word is not part of it
+    return ch + word, _OPEN
+
+
+def _read_back(items: Sequence[tuple[object, Any]], states: set[_TailState]) -> set[_TailState]:
+    """The states after reading ``items`` (a parsed pattern sequence) from its end to its start."""
+    for op, arg in reversed(items):
+        if all(known != _OPEN for _, known in states):
+            break
+        if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+            continue  # zero width: passing over an assertion only lets more texts through
+        try:
+            states = _read_item(op, arg, states)
+        except _Unreadable:
+            if not _no_space([(op, arg)]) or ("", _OPEN) in states:
+                raise
+            states = {(word, _ENDS if known == _OPEN else known) for word, known in states}
+    return states
+
+
+def _read_item(op: object, arg: Any, states: set[_TailState]) -> set[_TailState]:
+    if op is _sre.SUBPATTERN:
+        return _read_back(arg[-1], states)
+    if op is _sre.BRANCH:
+        return set().union(*(_read_back(alt, states) for alt in arg[1]))
+    if op in _REPEATS:
+        low, high, sub = arg
+        for _ in range(low):
+            states = _read_back(sub, states)
+        seen, reps = set(states), low
+        while reps < high:
+            states, reps = _read_back(sub, states), reps + 1
+            if states <= seen:
+                break  # one more repetition gives nothing new ("\s+"): nor will any after it
+            if reps > low + 8:
+                raise _Unreadable(op)
+            seen |= states
+        return seen
+    return {_step_back(s, ch) for s in states for ch in _chars(op, arg)}
+
+
+class _EndPattern:
+    """A compiled pattern anchored at the end of the text it searches, with a test that rules out most
+    texts before it is run: the words its matches can end with, derived from its parse tree (words it
+    reads whole, and word ends it reads where it starts).  Searches give what the pattern's would."""
+
+    __slots__ = ("ends", "pattern", "words")
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self.words, self.ends = _last_words(pattern)
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        if self.words is not None and not self.may_end(_last_word(text, pos, endpos)):
+            return None
+        return self.pattern.search(text, pos, endpos)
+
+    def may_end(self, word: str) -> bool:
+        """False if no match can end with ``word`` (the text's last word, :func:`_last_word`)."""
+        if self.words is None or not word.isascii():
+            return True  # IGNORECASE folds some other letters to ASCII ones ("ſ" is "s"): not compared
+        low = word.lower()
+        return low in self.words or low.endswith(self.ends)
+
+
+def _last_word(text: str, pos: int = 0, endpos: int = sys.maxsize) -> str:
+    """The last whitespace-free run of ``text[pos:endpos]`` ("" if none)."""
+    words = text[pos:endpos].rsplit(None, 1)
+    return words[-1] if words else ""
+
+
+def _last_words(pattern: re.Pattern[str]) -> tuple[frozenset[str] | None, tuple[str, ...]]:
+    """The last words a match of ``pattern`` can end with: (words it reads whole, word ends it reads at
+    its start, which the text's word may continue), lower case; ``(None, ())`` when the parse tree holds
+    what :func:`_read_back` does not read, or a match may end with no word or a non-ASCII one."""
+    try:
+        states = _read_back(_sre_parse(pattern.pattern, pattern.flags).data, {("", _OPEN)})
+    except _Unreadable:
+        return None, ()
+    if any(not word or not _folds_apart(word) for word, _ in states):
+        return None, ()
+    return (
+        frozenset(word.lower() for word, known in states if known == _WHOLE),
+        tuple(sorted(word.lower() for word, known in states if known != _WHOLE)),
+    )
+
+
+@functools.cache
+def _folds_apart(word: str) -> bool:
+    """True if no letter of ``word`` outside ASCII matches an ASCII letter when case is ignored (as the
+    Kelvin sign matches "k"): an ASCII word of a text matches ``word`` only if their lower cases do."""
+    return not any(
+        re.fullmatch(re.escape(ch), chr(a), re.I) for ch in word if not ch.isascii() for a in range(128)
+    )
+
+
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_](?:[\w’']|[-‐](?=\w))*", re.UNICODE)
 #: Common nouns that end some names ("Gulf states", "Baltic countries", "Arab world").
 _NAME_TAILS = lang.words("name_tails")
@@ -87,8 +260,10 @@ _SETTLEMENT_TITLES = tuple(
 )
 #: A locative and the possessive of a place's area before its name: "in Karen's Kawkareik", "in Sagaing’s
 #: Wetlet" (the possessor need not be in the gazetteer: Karen State is Kayin in GeoNames).
-_POSSESSIVE_LOCATIVE = re.compile(
-    rf"\b(?i:{lang.pattern('place_context_before')})\s+(?:the\s+)?[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?(?:’s|'s)\s+$"
+_POSSESSIVE_LOCATIVE = _EndPattern(
+    re.compile(
+        rf"\b(?i:{lang.pattern('place_context_before')})\s+(?:the\s+)?[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?(?:’s|'s)\s+$"
+    )
 )
 _DIRECTIONS = lang.directions()
 _DIR_ALT = "|".join(sorted((re.escape(d) for d in _DIRECTIONS), key=len, reverse=True))
@@ -116,9 +291,11 @@ _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 #: The model's labels that rest on capitals, ignored on a line whose case says nothing (see :func:`caseless`).
 _CASE_LABELS = frozenset({"ORG", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW"})
 # "in #Mbengwi": a hashtag is a name of a social-media post
-_LOCATIVE = re.compile(rf"\b{lang.pattern('place_context_before')}\s+(?:the\s+)?#?$", re.I)
+_LOCATIVE = _EndPattern(re.compile(rf"\b{lang.pattern('place_context_before')}\s+(?:the\s+)?#?$", re.I))
 #: Words before a name that make it a place only when it is no common word: "driven out of Bor".
-_WEAK_LOCATIVE = re.compile(rf"\b{lang.pattern('weak_place_context_before')}\s+(?:the\s+)?$", re.I)
+_WEAK_LOCATIVE = _EndPattern(
+    re.compile(rf"\b{lang.pattern('weak_place_context_before')}\s+(?:the\s+)?$", re.I)
+)
 #: The smallest population of a town that is taken on its name alone, with no model or context to confirm it.
 MIN_POPULATION_UNCONFIRMED = 100_000
 #: How common a word must be in English text (wordfreq's Zipf scale: 3 is once per million words) to make
@@ -891,10 +1068,12 @@ def _in_construction(text: str, a: int, b: int, kinds: frozenset[str]) -> bool:
     """True if a compound construction that names an area stands around the name: "Idlib countryside",
     "the outskirts of Darayya", "north of Hawija" (the construction says it is a place)."""
     before, after = text[max(0, a - 40) : a], text[b : b + 40]
-    for c in _CONSTRUCTIONS:
+    for c in _constructions_after(_last_word(before)):
         if (c.kinds is not None and not kinds & c.kinds) or (c.form == "part" and c.after is None):
             continue
-        if (c.before is None or c.before.search(before)) and (c.after is None or c.after.match(after)):
+        if (c.before is None or c.before.pattern.search(before)) and (
+            c.after is None or c.after.match(after)
+        ):
             return True
     return False
 
@@ -912,7 +1091,7 @@ class _Construction:
     """One compound construction of ``geo/lang/en/compounds.toml`` (see the file for its fields)."""
 
     form: Form
-    before: re.Pattern[str] | None
+    before: _EndPattern | None
     after: re.Pattern[str] | None
     also_after: re.Pattern[str] | None
     kinds: frozenset[str] | None
@@ -945,13 +1124,20 @@ def _constructions() -> tuple[_Construction, ...]:
             k: _expand(entry[k], where) if k in entry else None for k in ("before", "after", "also_after")
         }
         kinds = frozenset(entry["kinds"]) if "kinds" in entry else None
-        out.append(
-            _Construction(entry["form"], patterns["before"], patterns["after"], patterns["also_after"], kinds)
-        )
+        before = _EndPattern(patterns["before"]) if patterns["before"] is not None else None
+        out.append(_Construction(entry["form"], before, patterns["after"], patterns["also_after"], kinds))
     return tuple(out)
 
 
 _CONSTRUCTIONS = _constructions()
+
+
+@functools.lru_cache(maxsize=4096)
+def _constructions_after(word: str) -> tuple[_Construction, ...]:
+    """The constructions (in order) whose words before a name may end with ``word``, the last word before
+    the name, or that have none: the others cannot match.  Found once a word, as the same few words stand
+    before most names."""
+    return tuple(c for c in _CONSTRUCTIONS if c.before is None or c.before.may_end(word))
 
 
 def _compound(text: str, a: int, b: int, kinds: frozenset[str], label: str | None) -> RawMention:
@@ -961,14 +1147,14 @@ def _compound(text: str, a: int, b: int, kinds: frozenset[str], label: str | Non
         return RawMention(a, b, head, a, form="demonym", kinds=kinds, ner=label)
     before = text[max(0, a - 40) : a]
     after = text[b : b + 40]
-    for c in _CONSTRUCTIONS:
+    for c in _constructions_after(_last_word(before)):
         if c.kinds is not None and not kinds & c.kinds:
             continue
         # the words after first: a match at one place is cheaper than a search for the words before
         ma = c.after.match(after) if c.after is not None else None
         if c.after is not None and ma is None:
             continue
-        mb = c.before.search(before) if c.before is not None else None
+        mb = c.before.pattern.search(before) if c.before is not None else None
         if c.before is not None and mb is None:
             continue
         start = a - (len(before) - mb.start()) if mb is not None else a
@@ -995,7 +1181,7 @@ LOOSE_MIN_CONSONANTS = 3
 _LOOSE_CONSONANT = re.compile(r"[b-df-hk-np-tvxz]")
 #: A place word right after a name, as conflict reports write it: "Menbej city", "Kafrbatna town".
 _PLACE_WORD_AFTER = re.compile(r"\s+(?:city|town|village)\b", re.I)
-_THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
+_THE_BEFORE = _EndPattern(re.compile(r"\bthe\s+$", re.I))
 #: The kinds the looser key finds (towns and administrative units), for the constructions around a name.
 _LOOSE_KINDS = frozenset({"city", "admin1", "admin2"})
 

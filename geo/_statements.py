@@ -35,6 +35,8 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from re import _constants as _sre  # type: ignore[attr-defined]
+from re._parser import parse as _sre_parse
 from typing import Any
 
 from . import _lang as lang
@@ -655,6 +657,10 @@ class Vocabulary:
     _compiled: tuple[_Compiled, ...] = field(default=(), repr=False, compare=False)
     #: Where any lower-case pattern starts: one scan of the text instead of one per category.
     _starts: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
+    #: The lower-case categories (indices into ``_compiled``) whose matches may start with a string of up to
+    #: :data:`_PREFIX` characters, or ``None`` if some category's may start with anything (see
+    #: :func:`_prefixes`): at a start, only those are tried.
+    _by_prefix: dict[str, tuple[int, ...]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -666,11 +672,22 @@ class Vocabulary:
         norm = " ".join(text.replace("’", "'").split())
         low = norm.lower()
         starts = [m.start() for m in self._starts.finditer(low)] if self._starts is not None else []
+        tried: dict[int, list[int]] | None = None
+        if self._by_prefix is not None:
+            # a category is tried only where a string its matches may start with stands
+            tried = {}
+            get = self._by_prefix.get
+            for p in starts:
+                for k in {*get(low[p : p + 1], ()), *get(low[p : p + 2], ()), *get(low[p : p + _PREFIX], ())}:
+                    tried.setdefault(k, []).append(p)
         found = []
-        for comp in self._compiled:
+        for k, comp in enumerate(self._compiled):
             if comp.lower:
+                at = starts if tried is None else tried.get(k)
+                if not at:
+                    continue
                 subject = low
-                spans = [m.span() for m in (comp.pattern.match(low, p) for p in starts) if m is not None]
+                spans = [m.span() for m in (comp.pattern.match(low, p) for p in at) if m is not None]
             else:
                 subject = norm
                 spans = [m.span() for m in comp.pattern.finditer(norm)]
@@ -771,12 +788,93 @@ def _parse_vocabulary(raw: str, source: str) -> Vocabulary:
     pairs = [_category(e, f"{source}: category #{i + 1}", seen_ids) for i, e in enumerate(entries)]
     lower = [p for c, comp in pairs if comp.lower for p in c.patterns]
     starts = re.compile(r"(?=" + _whole_words(lower) + ")") if lower else None
+    by_prefix: dict[str, tuple[int, ...]] | None = {}
+    for k, (_, comp) in enumerate(pairs):
+        if comp.lower and by_prefix is not None:
+            heads = _prefixes(comp.pattern)
+            if heads is None:
+                by_prefix = None
+                continue
+            for head in heads:
+                by_prefix[head] = (*by_prefix.get(head, ()), k)
+    if starts is not None and by_prefix:
+        # The whole alternation is tried only where one of the strings the patterns start with stands:
+        # the same starts, found in a third of the time.
+        starts = re.compile(rf"(?<!\w)(?={_trie(sorted(by_prefix))})(?={_whole_words(lower)})")
     return Vocabulary(
         categories=tuple(c for c, _ in pairs),
         source=source,
         _compiled=tuple(comp for _, comp in pairs),
         _starts=starts,
+        _by_prefix=by_prefix,
     )
+
+
+def _trie(words: Sequence[str]) -> str:
+    """An alternation of ``words`` (sorted) grouped by their first characters, which ``re`` tries in one
+    step each ("a(?:i[dr]|mb)|b..." rather than "aid|air|amb|b...")."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        if word:
+            groups.setdefault(word[0], []).append(word[1:])
+    alternatives = []
+    for first, rests in groups.items():
+        rest = _trie(rests)
+        optional = "?" if "" in rests else ""
+        alternatives.append(re.escape(first) + (f"(?:{rest}){optional}" if rest else ""))
+    return "|".join(alternatives)
+
+
+#: How many characters of a category's matches :func:`_prefixes` reads.
+_PREFIX = 3
+_REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT)
+
+
+def _prefixes(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Strings of up to :data:`_PREFIX` characters, one of which starts every match of ``pattern`` (a
+    case-sensitive one), read from its parse tree: "str" and "air" for "(?:strikes?|struck|air ?raids?)".
+    ``None`` if a match may start with any character."""
+    heads = _read_ahead(_sre_parse(pattern.pattern, pattern.flags).data, {("", False)})
+    return None if any(not head for head, _ in heads) else frozenset(head for head, _ in heads)
+
+
+def _read_ahead(items: Sequence[tuple[object, Any]], states: set[tuple[str, bool]]) -> set[tuple[str, bool]]:
+    """The states after reading ``items`` (a parsed pattern sequence) from its start: each the start of a
+    match read so far, and whether reading it has stopped (at :data:`_PREFIX` characters, or at an item
+    that is not read: a match then starts with what was read before it)."""
+    for op, arg in items:
+        if all(stopped for _, stopped in states):
+            break
+        if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+            continue  # zero width: passing over an assertion only lets more texts through
+        if op is _sre.SUBPATTERN:
+            states = _read_ahead(arg[-1], states)
+        elif op is _sre.BRANCH:
+            states = set().union(*(_read_ahead(alt, states) for alt in arg[1]))
+        elif op in _REPEATS:
+            low, high, sub = arg
+            for _ in range(low):
+                states = _read_ahead(sub, states)
+            seen, reps = set(states), low
+            while reps < high:
+                states, reps = _read_ahead(sub, states), reps + 1
+                if states <= seen:
+                    break
+                if reps > low + _PREFIX + 1:
+                    seen = {(head, True) for head, _ in seen}
+                    break
+                seen |= states
+            states = seen
+        elif op is _sre.LITERAL or (op is _sre.IN and all(o is _sre.LITERAL for o, _ in arg)):
+            chars = [chr(arg)] if op is _sre.LITERAL else [chr(a) for _, a in arg]
+            states = {
+                (head, True) if stopped else (head + ch, len(head) + 1 >= _PREFIX)
+                for head, stopped in states
+                for ch in chars
+            }
+        else:
+            states = {(head, True) for head, _ in states}
+    return states
 
 
 @functools.cache
