@@ -222,9 +222,25 @@ def _votes(cands: Sequence[Candidate]) -> dict[str, int]:
     return {cc: VOTE_UNITS // len(codes) for cc in codes}
 
 
+#: The container named right after a name, a town word maybe between ("Idlib, Syria", "Kani Town, Sagaing
+#: Region", "Pale township of Sagaing Region", "Hawija village, Kirkuk province"): see
+#: geo/lang/en/container_links.txt and town_words_after.txt.
 _CONTAINER = re.compile(
-    rf"^\s*{lang.pattern('container_links')}\s+(?:the\s+)?(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)"
+    rf"^(?P<town>\s+(?i:{lang.pattern('town_words_after')})\b)?"
+    rf"\s*{lang.pattern('container_links')}\s+(?:the\s+)?(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)"
 )
+
+#: "the Borno town of Kolloram", "the eastern Idlib town of Saraqib": a name after "the" and before a town
+#: word and "of" is the holder of the town named next, not a town held by it.
+_THE_BEFORE = re.compile(r"\bthe\s+(?:[a-z-]+\s+)*$", re.IGNORECASE)
+
+#: The holder named in the possessive right before a name, an admin word maybe between: "Sagaing’s Pale",
+#: "Myanmar's Taze", "Donetsk region's Avdiivka", "Chin State’s Mindat" (geo/lang/en/admin_words.txt).
+_POSSESSOR = re.compile(
+    rf"(?<![\w’'-])(?P<name>[A-Z][\w’'-]*?(?:\s+[A-Z][\w’'-]*?)?)(?:\s+(?i:{lang.pattern('admin_words')}))?"
+    r"['’]s\s+$"
+)
+_ADMIN_WORD = re.compile(rf"(?i:{lang.pattern('admin_words')})")
 
 
 #: The words after the second name of "X, Y" that carry a list on to a third ("Kirkuk, Diyala and
@@ -239,13 +255,16 @@ NO_CONTAINER: tuple[str, str | None] = ("", None)
 def _container(
     m: Mention, statement: Statement, gaz: PlaceSource, cands: Sequence[Candidate]
 ) -> tuple[str, str | None] | None:
-    """ "Idlib, Syria" / "Kherson in Ukraine" / "Ma'arrat of Idlib province": the container's codes.
+    """ "Idlib, Syria" / "Kherson in Ukraine" / "Ma'arrat of Idlib province" / "Kani Town, Sagaing Region"
+    / "Sagaing’s Pale": the container's codes.
 
-    The two names are read together: of the container's readings (a country, a first-level unit), the
-    first that holds one of the mention's candidates is the one meant ("Columbia, Georgia" and "Athens,
-    Georgia" are the US state, which holds an Athens and a Columbia; "Gori, Georgia" the country, which
-    alone holds a Gori).  When no reading holds any candidate, the gazetteer's first reading stands, and
-    every candidate is outside it.
+    The container is named right after the name, a town word maybe between ("Kani Town, Sagaing Region",
+    "Hawija village, Kirkuk province"), else in the possessive right before it ("Myanmar's Taze",
+    "Donetsk region's Avdiivka").  The two names are read together: of the container's readings (a
+    country, a first-level unit), the first that holds one of the mention's candidates is the one meant
+    ("Columbia, Georgia" and "Athens, Georgia" are the US state, which holds an Athens and a Columbia;
+    "Gori, Georgia" the country, which alone holds a Gori).  When no reading holds any candidate, the
+    gazetteer's first reading stands, and every candidate is outside it.
 
     A name that is itself a unit of the rank of a reading of the next, with the list going on after
     that ("Washington, West Virginia and Wyoming", "Kirkuk, Diyala and Nineveh"), is one of a list: its
@@ -255,18 +274,65 @@ def _container(
     the US state is outside, the country stays).  Two names alone are no list ("Georgia, USA" is the
     state, though the country Georgia is of the USA's rank)."""
     end = m.end - statement.start
-    match = _CONTAINER.match(statement.text[end : end + 60])
-    if not match:
-        return None
-    readings = _readings(match["name"], gaz)
-    if _LIST_GOES_ON.match(statement.text, end + match.end()):
-        head = plain_name(m.head)
-        if any(_peer(c, head, reading) for reading in readings for c in cands):
-            return NO_CONTAINER  # "Kirkuk, Diyala and Nineveh", "Washington, West Virginia and Wyoming"
+    match = _CONTAINER.match(statement.text[end : end + 80])
+    if match and not (match["town"] and match.group(0).rstrip().endswith("of") and _after_the(m, statement)):
+        readings = _readings(match["name"], gaz)
+        if readings:
+            if _LIST_GOES_ON.match(statement.text, end + match.end()):
+                head = plain_name(m.head)
+                if any(_peer(c, head, reading) for reading in readings for c in cands):
+                    return (
+                        NO_CONTAINER  # "Kirkuk, Diyala and Nineveh", "Washington, West Virginia and Wyoming"
+                    )
+            return _holding(readings, cands)
+    return _possessor(m, statement, gaz, cands)
+
+
+def _after_the(m: Mention, statement: Statement) -> bool:
+    """True if "the" stands before the name, adjectives maybe between ("the Borno town of Kolloram")."""
+    start = m.start - statement.start
+    return _THE_BEFORE.search(statement.text[max(0, start - 40) : start]) is not None
+
+
+def _holding(
+    readings: Sequence[tuple[str, str | None]], cands: Sequence[Candidate]
+) -> tuple[str, str | None]:
+    """The first reading that holds one of the candidates, else the gazetteer's first."""
     for cc, adm1 in readings:
         if any(c.country_code == cc and (adm1 is None or c.admin1_code == adm1) for c in cands):
             return (cc, adm1)
-    return readings[0] if readings else None
+    return readings[0]
+
+
+def _possessor(
+    m: Mention, statement: Statement, gaz: PlaceSource, cands: Sequence[Candidate]
+) -> tuple[str, str | None] | None:
+    """The container named in the possessive right before the name ("Sagaing’s Pale", "Kirkuk's Hawija",
+    "Chin State’s Mindat"), or ``None``.
+
+    A person's or an organisation's possessive has no reading as a country or province ("Trump's
+    Washington"), so it names no container.  Nor does a peer's: "Russia's Ukraine policy", "Texas's
+    Oklahoma border" name two countries, two states, of which the first holds nothing of the second."""
+    start = m.start - statement.start
+    match = _POSSESSOR.search(statement.text[max(0, start - 60) : start])
+    if not match:
+        return None
+    words = match["name"].split()
+    # the name as written, then without an admin word at its end ("Chin State" is found either way),
+    # then its last word alone ("Northern Sagaing’s")
+    names = [" ".join(words)]
+    if len(words) > 1:
+        if _ADMIN_WORD.fullmatch(words[-1]):
+            names.append(" ".join(words[:-1]))
+        if not _ADMIN_WORD.fullmatch(words[-1]):
+            names.append(words[-1])
+    for name in names:
+        if readings := _readings(name, gaz):
+            head = plain_name(m.head)
+            if any(_peer(c, head, reading) for reading in readings for c in cands):
+                return None
+            return _holding(readings, cands)
+    return None
 
 
 def _peer(cand: Candidate, head: str, reading: tuple[str, str | None]) -> bool:
