@@ -307,12 +307,14 @@ def _holding(
 def _possessor(
     m: Mention, statement: Statement, gaz: PlaceSource, cands: Sequence[Candidate]
 ) -> tuple[str, str | None] | None:
-    """The container named in the possessive right before the name ("Sagaing’s Pale", "Kirkuk's Hawija",
-    "Chin State’s Mindat"), or ``None``.
+    """The first-level unit named in the possessive right before the name ("Sagaing’s Pale", "Kirkuk's
+    Hawija", "Chin State’s Mindat"), or ``None``.
 
-    A person's or an organisation's possessive has no reading as a country or province ("Trump's
-    Washington"), so it names no container.  Nor does a peer's: "Russia's Ukraine policy", "Texas's
-    Oklahoma border" name two countries, two states, of which the first holds nothing of the second."""
+    Only a province's or state's possessive is read.  A country's, in conflict reporting, as often names
+    who acts as where ("Turkey's Afrin operation", "Ukraine's Kursk incursion"), and a village of the
+    name inside the actor's country would then be drawn.  A person's or an organisation's possessive has
+    no reading as a province ("Trump's Washington"), so it names no container.  Nor does a peer's: "Texas's
+    Oklahoma border" names two states, of which the first holds nothing of the second."""
     start = m.start - statement.start
     match = _POSSESSOR.search(statement.text[max(0, start - 60) : start])
     if not match:
@@ -327,7 +329,7 @@ def _possessor(
         if not _ADMIN_WORD.fullmatch(words[-1]):
             names.append(words[-1])
     for name in names:
-        if readings := _readings(name, gaz):
+        if readings := [r for r in _readings(name, gaz) if r[1] is not None]:
             head = plain_name(m.head)
             if any(_peer(c, head, reading) for reading in readings for c in cands):
                 return None

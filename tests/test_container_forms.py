@@ -46,7 +46,6 @@ def _found(parser: geo.Geoparser[Any], text: str, name: str) -> list[tuple[str |
         ("Ministers from France and Greece met in Georgia's Athens on Monday.", "Athens", ("US", "GA")),
         ("Ministers from France and Greece met in Georgia’s Athens on Monday.", "Athens", ("US", "GA")),
         ("Visitors from Lyon and Marseille reached Texas's Paris by bus.", "Paris", ("US", "TX")),
-        ("Visitors from Spain and Madrid reached Venezuela’s Valencia.", "Valencia", ("VE", None)),
         # a town word between the name and its holder
         ("Ministers from France and Greece met in Athens town, Georgia, on Monday.", "Athens", ("US", "GA")),
         ("Ministers from France and Greece met in Athens Town, Georgia, on Monday.", "Athens", ("US", "GA")),
@@ -70,7 +69,6 @@ def test_the_holder_named_in_other_forms_decides(
         ("Shelling hit Donetsk region's Kramatorsk on Monday.", "Kramatorsk"),
         ("Troops entered Shan State’s Lashio after a week of fighting.", "Lashio"),
         ("Troops entered Kachin State's Bhamo after a week of fighting.", "Bhamo"),
-        ("Troops entered Myanmar's Mandalay after a week of fighting.", "Mandalay"),
         ("A storm hit Memphis village, Tennessee, on Sunday.", "Memphis"),
         ("Floods reached London township, Ontario, on Sunday.", "London"),
         ("Soldiers were seen in Kale township of Sagaing Region.", "Kale"),
@@ -78,7 +76,7 @@ def test_the_holder_named_in_other_forms_decides(
     ],
 )
 def test_the_holder_is_read(parser: geo.Geoparser[Any], text: str, name: str) -> None:
-    """The possessive with an admin word ("Donetsk region's", "Shan State’s") or a country's, and the town
+    """The possessive of a province, with an admin word ("Donetsk region's", "Shan State’s"), and the town
     words "village", "township ... of": the town is inside the holder (on main's code no container was
     read, and the reason was missing, though the town was right by other evidence)."""
     ((_, _, _, reasons),) = _found(parser, text, name)
@@ -90,6 +88,9 @@ def test_the_holder_is_read(parser: geo.Geoparser[Any], text: str, name: str) ->
     [
         ("Crowds cheered Trump's Washington speech on Monday.", "Washington", ("US", "city")),
         ("The report criticised Russia's Ukraine policy.", "Ukraine", ("UA", "country")),
+        # a country's possessive names the actor as often as the holder: not read
+        ("Troops entered Myanmar's Mandalay after a week of fighting.", "Mandalay", ("MM", "city")),
+        ("Analysts followed Turkey's Afrin operation closely.", "Afrin", ("SY", "city")),
         ("Gunmen attacked the Borno town of Kolloram on Monday.", "Borno", ("NG", "admin1")),
         ("Gunmen attacked the Texas town of Paris on Monday.", "Texas", ("US", "admin1")),
     ],
@@ -97,8 +98,9 @@ def test_the_holder_is_read(parser: geo.Geoparser[Any], text: str, name: str) ->
 def test_no_holder_is_read_where_none_is_named(
     parser: geo.Geoparser[Any], text: str, name: str, place: tuple[str, str]
 ) -> None:
-    """A person's possessive names no place; a country's possessive of another country is no holder of
-    it; "the Borno town of Kolloram" names the town Borno holds, not a holder of Borno."""
+    """A person's possessive names no place; a country's possessive is not read (it names who acts as
+    often as where: "Turkey's Afrin operation"); "the Borno town of Kolloram" names the town Borno
+    holds, not a holder of Borno."""
     ((cc, _, kind, reasons),) = _found(parser, text, name)
     assert (cc, kind) == place, reasons
     assert INSIDE not in reasons and OUTSIDE not in reasons
