@@ -1,6 +1,7 @@
 """What the recognition and resolution tests read of a parse: the resolved mentions with their country
-and role, the texts of all mentions, the place of one named mention, and a plain name's mention in a
-one-statement text (for the functions that read a mention's surroundings)."""
+and role, the texts of all mentions, the place of one named mention, where each mention of a name was
+placed and why, and a plain name's mention in a one-statement text (for the functions that read a
+mention's surroundings)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,23 @@ def place_named(parser: Any, text: str, name: str) -> Any:
     (res,) = [r for r in parser.parse(text).resolutions if r.mention.text == name]
     assert res.place is not None, res.reasons
     return res.place
+
+
+def placings(parser: Any, text: str, name: str) -> list[tuple[str | None, str | None, str, str]]:
+    """For each mention of ``text`` written ``name``: its place's country, admin-1 code and kind (``None``,
+    ``None``, "" when unresolved) and its reasons, joined; there must be one at least."""
+    out = [
+        (
+            res.place.country_code if res.place is not None else None,
+            res.place.admin1_code if res.place is not None else None,
+            res.place.kind if res.place is not None else "",
+            " | ".join(res.reasons),
+        )
+        for res in parser.parse(text).resolutions
+        if res.mention.text == name
+    ]
+    assert out, f"{name!r} was not found in {text!r}"
+    return out
 
 
 def mention_in(text: str, name: str) -> tuple[geo.Mention, geo.Statement]:

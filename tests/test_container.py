@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from recognition_util import placings
 
 import geo
 
@@ -27,17 +28,7 @@ def parser(gaz: Any) -> geo.Geoparser[Any]:
 def _found(parser: geo.Geoparser[Any], text: str, name: str) -> list[tuple[str | None, str | None, str]]:
     """For each mention whose text is ``name``: its place's country and admin-1 code (``None`` when
     unresolved) and its reasons, joined."""
-    out = [
-        (
-            res.place.country_code if res.place is not None else None,
-            res.place.admin1_code if res.place is not None else None,
-            " | ".join(res.reasons),
-        )
-        for res in parser.parse(text).resolutions
-        if res.mention.text == name
-    ]
-    assert out, f"{name!r} was not found in {text!r}"
-    return out
+    return [(cc, adm1, reasons) for cc, adm1, _, reasons in placings(parser, text, name)]
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from recognition_util import placings
 
 import geo
 
@@ -20,23 +21,6 @@ OUTSIDE = "outside the place named beside it"
 @pytest.fixture(scope="module")
 def parser(gaz: Any) -> geo.Geoparser[Any]:
     return geo.Geoparser(gaz)
-
-
-def _found(parser: geo.Geoparser[Any], text: str, name: str) -> list[tuple[str | None, str | None, str, str]]:
-    """For each mention whose text is ``name``: its place's country, admin-1 code and kind (``None``,
-    ``None``, "" when unresolved) and its reasons, joined."""
-    out = [
-        (
-            res.place.country_code if res.place is not None else None,
-            res.place.admin1_code if res.place is not None else None,
-            res.place.kind if res.place is not None else "",
-            " | ".join(res.reasons),
-        )
-        for res in parser.parse(text).resolutions
-        if res.mention.text == name
-    ]
-    assert out, f"{name!r} was not found in {text!r}"
-    return out
 
 
 @pytest.mark.parametrize(
@@ -58,7 +42,7 @@ def test_the_holder_named_in_other_forms_decides(
 ) -> None:
     """On main's code these towns went to Greece, France and Spain, the countries the rest of the
     sentence names: no container was read, and the holder named beside the town counted for nothing."""
-    for cc, adm1, _, reasons in _found(parser, text, name):
+    for cc, adm1, _, reasons in placings(parser, text, name):
         assert cc == place[0] and (place[1] is None or adm1 == place[1]), reasons
         assert INSIDE in reasons
 
@@ -79,7 +63,7 @@ def test_the_holder_is_read(parser: geo.Geoparser[Any], text: str, name: str) ->
     """The possessive of a province, with an admin word ("Donetsk region's", "Shan State’s"), and the town
     words "village", "township ... of": the town is inside the holder (on main's code no container was
     read, and the reason was missing, though the town was right by other evidence)."""
-    ((_, _, _, reasons),) = _found(parser, text, name)
+    ((_, _, _, reasons),) = placings(parser, text, name)
     assert INSIDE in reasons and OUTSIDE not in reasons
 
 
@@ -101,7 +85,7 @@ def test_no_holder_is_read_where_none_is_named(
     """A person's possessive names no place; a country's possessive is not read (it names who acts as
     often as where: "Turkey's Afrin operation"); "the Borno town of Kolloram" names the town Borno
     holds, not a holder of Borno."""
-    ((cc, _, kind, reasons),) = _found(parser, text, name)
+    ((cc, _, kind, reasons),) = placings(parser, text, name)
     assert (cc, kind) == place, reasons
     assert INSIDE not in reasons and OUTSIDE not in reasons
 
@@ -111,7 +95,7 @@ def test_a_possessive_before_a_list_holds_its_first_name(parser: geo.Geoparser[A
     names stay where the rest of the report puts them, and "Dallas" is not read as a holder of Austin."""
     text = "Visitors from Lyon said Texas's Austin, Dallas and Houston grew fastest."
     for name in ("Austin", "Dallas", "Houston"):
-        ((cc, adm1, _, reasons),) = _found(parser, text, name)
+        ((cc, adm1, _, reasons),) = placings(parser, text, name)
         assert (cc, adm1) == ("US", "TX"), (name, reasons)
-    ((_, _, _, reasons),) = _found(parser, text, "Austin")
+    ((_, _, _, reasons),) = placings(parser, text, "Austin")
     assert INSIDE in reasons
