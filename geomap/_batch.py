@@ -82,6 +82,9 @@ QUIET_CLUSTER = {
     "distributed.admin.system-monitor.gil.enabled": False,
     "distributed.worker.memory.monitor-interval": "1s",
 }
+#: Where the scheduler of ``--dask local`` serves HTTP (its dashboard and metrics): any free port, on this
+#: machine only.
+LOCAL_HTTP = "127.0.0.1:0"
 #: Modules that the fork server of ``--dask local`` imports once, before it forks each worker: Dask's,
 #: geomap's, spaCy's, and the pipeline factories that loading the model imports.  Each worker then
 #: starts with them imported, where a spawned worker imports them itself (about 1.3 s of CPU each).
@@ -462,7 +465,11 @@ def parse_dask(
                     n_workers=os.cpu_count() or 1,
                     threads_per_worker=1,
                     processes=True,
-                    dashboard_address=None,
+                    # Dask's scheduler serves its dashboard and metrics over HTTP even without a dashboard
+                    # address, on port 8787 when it is free (else a warning and another port): a port this
+                    # machine picks, on this machine only, so that a Dask dashboard the user already runs
+                    # neither collides nor warns.
+                    dashboard_address=LOCAL_HTTP,
                     preload=[__name__],
                 )
             )

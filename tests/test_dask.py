@@ -55,7 +55,10 @@ def _use_session_gazetteer(gaz: gazetteer.Gazetteer, monkeypatch: pytest.MonkeyP
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[dd.LocalCluster]:
-    with dd.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as local:
+    # a free port for the scheduler's HTTP server, not 8787, which another cluster on the machine may hold
+    with dd.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=_batch.LOCAL_HTTP
+    ) as local:
         yield local
 
 
