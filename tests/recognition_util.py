@@ -1,7 +1,7 @@
 """What the recognition and resolution tests read of a parse: the resolved mentions with their country
-and role, the texts of all mentions, the place of one named mention, where each mention of a name was
-placed and why, and a plain name's mention in a one-statement text (for the functions that read a
-mention's surroundings)."""
+and role, the texts of all mentions, the place of one named mention, the resolutions of a name's
+mentions and where each was placed and why, and a plain name's mention in a one-statement text (for the
+functions that read a mention's surroundings)."""
 
 from __future__ import annotations
 
@@ -27,21 +27,31 @@ def place_named(parser: Any, text: str, name: str) -> Any:
     return res.place
 
 
+def resolutions_named(parser: Any, text: str, name: str, *, any_case: bool = False) -> list[geo.Resolution]:
+    """The resolutions of the mentions of ``text`` written ``name`` (in any case with ``any_case``), in
+    order; there must be one at least."""
+    want = name.casefold() if any_case else name
+    out = [
+        res
+        for res in parser.parse(text).resolutions
+        if (res.mention.text.casefold() if any_case else res.mention.text) == want
+    ]
+    assert out, f"{name!r} was not found in {text!r}"
+    return out
+
+
 def placings(parser: Any, text: str, name: str) -> list[tuple[str | None, str | None, str, str]]:
     """For each mention of ``text`` written ``name``: its place's country, admin-1 code and kind (``None``,
     ``None``, "" when unresolved) and its reasons, joined; there must be one at least."""
-    out = [
+    return [
         (
             res.place.country_code if res.place is not None else None,
             res.place.admin1_code if res.place is not None else None,
             res.place.kind if res.place is not None else "",
             " | ".join(res.reasons),
         )
-        for res in parser.parse(text).resolutions
-        if res.mention.text == name
+        for res in resolutions_named(parser, text, name)
     ]
-    assert out, f"{name!r} was not found in {text!r}"
-    return out
 
 
 def mention_in(text: str, name: str) -> tuple[geo.Mention, geo.Statement]:

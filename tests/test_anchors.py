@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from recognition_util import place_named
+from recognition_util import place_named, resolutions_named
 
 import geo
 from geo._candidates import candidates, evidence
@@ -33,13 +33,11 @@ def parser(gaz: Any) -> geo.Geoparser[Any]:
 def _near_other_km(parser: geo.Geoparser[Any], text: str, name: str) -> list[int | None]:
     """For each mention of ``name`` in ``text``: the km of its near-another-place reason, or ``None``."""
     out: list[int | None] = []
-    for res in parser.parse(text).resolutions:
-        if res.mention.text == name:
-            assert res.place is not None, res.reasons
-            kms = [int(hit.group(1)) for r in res.reasons if (hit := NEAR_OTHER.match(r))]
-            assert len(kms) <= 1, res.reasons
-            out.append(kms[0] if kms else None)
-    assert out, f"{name!r} was not found in {text!r}"
+    for res in resolutions_named(parser, text, name):
+        assert res.place is not None, res.reasons
+        kms = [int(hit.group(1)) for r in res.reasons if (hit := NEAR_OTHER.match(r))]
+        assert len(kms) <= 1, res.reasons
+        out.append(kms[0] if kms else None)
     return out
 
 

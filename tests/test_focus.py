@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from recognition_util import resolutions_named
 
 import geo
 from geo._candidates import _votes, evidence
@@ -38,14 +39,12 @@ def _focus_of(parser: geo.Geoparser[Any], text: str, name: str) -> list[tuple[st
     """For each mention of ``name`` in ``text``, in any case: its place's id, and the country and
     percentage of its focus reason (``None`` for both when it has none)."""
     out: list[tuple[str, str | None, str | None]] = []
-    for res in parser.parse(text).resolutions:
-        if res.mention.text.casefold() == name.casefold():
-            assert res.place is not None, res.reasons
-            hits = [hit for r in res.reasons if (hit := FOCUS.match(r))]
-            assert len(hits) <= 1, res.reasons
-            cc, share = (hits[0].group(1), hits[0].group(2)) if hits else (None, None)
-            out.append((res.place.place_id, cc, share))
-    assert out, f"{name!r} was not found in {text!r}"
+    for res in resolutions_named(parser, text, name, any_case=True):
+        assert res.place is not None, res.reasons
+        hits = [hit for r in res.reasons if (hit := FOCUS.match(r))]
+        assert len(hits) <= 1, res.reasons
+        cc, share = (hits[0].group(1), hits[0].group(2)) if hits else (None, None)
+        out.append((res.place.place_id, cc, share))
     return out
 
 

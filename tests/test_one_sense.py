@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from recognition_util import resolutions_named
 
 import geo
 
@@ -29,13 +30,10 @@ def parser(gaz: Any) -> geo.Geoparser[Any]:
 def _places(parser: geo.Geoparser[Any], text: str, name: str) -> list[tuple[str | None, tuple[str, ...]]]:
     """For each mention whose text is ``name``: its place's country (``None`` when unresolved) and its
     reasons."""
-    out = [
+    return [
         (res.place.country_code if res.place is not None else None, res.reasons)
-        for res in parser.parse(text).resolutions
-        if res.mention.text == name
+        for res in resolutions_named(parser, text, name)
     ]
-    assert out, f"{name!r} was not found in {text!r}"
-    return out
 
 
 @pytest.mark.parametrize(
