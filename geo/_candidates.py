@@ -324,10 +324,7 @@ def _possessor(
     # then its last word alone ("Northern Sagaing’s")
     names = [" ".join(words)]
     if len(words) > 1:
-        if _ADMIN_WORD.fullmatch(words[-1]):
-            names.append(" ".join(words[:-1]))
-        if not _ADMIN_WORD.fullmatch(words[-1]):
-            names.append(words[-1])
+        names.append(" ".join(words[:-1]) if _ADMIN_WORD.fullmatch(words[-1]) else words[-1])
     for name in names:
         if readings := [r for r in _readings(name, gaz) if r[1] is not None]:
             head = plain_name(m.head)
